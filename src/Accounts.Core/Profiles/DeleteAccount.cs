@@ -1,0 +1,40 @@
+using Accounts.Core.Audit;
+using Accounts.Core.Errors;
+using Accounts.Core.Services;
+using Accounts.Core.Users;
+
+namespace Accounts.Core.Profiles;
+
+/// <summary>
+/// Deletes the caller's account after checking their password: the user, its sessions and tokens go; the audit
+/// log keeps only that an account with this id was deleted.
+/// </summary>
+public sealed class DeleteAccount(IUserStore users, PasswordGate passwords, IAuditLog audit, TimeProvider time)
+{
+    public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? password, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return AccountErrors.Invalid("password", "password_required", "The password is required to delete the account.");
+        }
+
+        var user = await users.FindByIdAsync(principal.UserId, cancellationToken);
+        if (user is null)
+        {
+            return AccountErrors.UserNotFound;
+        }
+
+        if (await passwords.CheckAsync(user, password, AccountErrors.WrongPassword, clientAddress, cancellationToken) is { } error)
+        {
+            return error;
+        }
+
+        if (!await users.DeleteAsync(user.Id, cancellationToken))
+        {
+            return AccountErrors.UserNotFound;
+        }
+
+        await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), AuditEvents.Deleted, user.Id, clientAddress), cancellationToken);
+        return new Done();
+    }
+}

@@ -1,0 +1,40 @@
+using Accounts.Core.Audit;
+using Accounts.Core.Errors;
+using Accounts.Core.Security;
+using Accounts.Core.Services;
+using Accounts.Core.Verification;
+
+namespace Accounts.Core.Recovery;
+
+/// <summary>
+/// Sends a password reset code to the account's email (or, failing that, its phone by WhatsApp). The answer is
+/// the same whether or not the account exists, and whether or not a sending limit held the code back.
+/// </summary>
+public sealed class RequestPasswordReset(UserDirectory directory, IFieldProtector protector, CodeIssuer issuer, IAuditLog audit, TimeProvider time)
+{
+    public async Task<Result<Done>> ExecuteAsync(string? login, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(login))
+        {
+            return AccountErrors.Invalid("login", "login_required", "A username, email or phone is required.");
+        }
+
+        var user = await directory.FindByLoginAsync(login, cancellationToken);
+        if (user is null)
+        {
+            return new Done();
+        }
+
+        var (channel, cipher) = user.EmailCipher is not null
+            ? (DeliveryChannel.Email, user.EmailCipher)
+            : (DeliveryChannel.WhatsApp, user.PhoneCipher);
+        if (cipher is not null)
+        {
+            // A refusal by the sending limits is deliberately not told: it would say the account exists.
+            await issuer.IssueAsync(CodePurpose.PasswordReset, channel, protector.Unprotect(cipher), clientAddress, cancellationToken);
+            await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), AuditEvents.PasswordResetRequested, user.Id, clientAddress), cancellationToken);
+        }
+
+        return new Done();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using Accounts.Core.Errors;
+using Accounts.Core.Security;
+using Accounts.Core.Verification;
+
+namespace Accounts.Core.Services;
+
+/// <summary>
+/// Checks a code against the live code of a purpose and destination, spending one of its attempts first, and
+/// consumes it when it matches: a code works once, for what it was sent for, within its lifetime and tries.
+/// </summary>
+public sealed class CodeVerifier(IVerificationCodeStore codes, IFieldProtector protector, CodeOptions options, TimeProvider time)
+{
+    /// <summary>Null when <paramref name="code"/> is the live code for one of <paramref name="destinationIndexes"/> (and is now spent).</summary>
+    public async Task<Error?> VerifyAndConsumeAsync(
+        CodePurpose purpose,
+        IEnumerable<string?> destinationIndexes,
+        string? code,
+        CancellationToken cancellationToken)
+    {
+        code = code?.Trim();
+        if (code is not { Length: 6 } || !code.All(char.IsAsciiDigit))
+        {
+            return AccountErrors.CodeInvalid;
+        }
+
+        var now = time.GetUtcNow();
+        var exhausted = false;
+        foreach (var index in destinationIndexes.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            var live = await codes.FindLiveAsync(purpose, index, now, cancellationToken);
+            if (live is null)
+            {
+                continue;
+            }
+
+            if (!await codes.TryBeginAttemptAsync(live.Id, options.MaxAttempts, cancellationToken))
+            {
+                exhausted = true;
+                continue;
+            }
+
+            var expected = Encoding.ASCII.GetBytes(live.CodeHash);
+            var actual = Encoding.ASCII.GetBytes(protector.Code(live.Id, code));
+            if (CryptographicOperations.FixedTimeEquals(expected, actual)
+                && await codes.TryConsumeAsync(live.Id, now, cancellationToken))
+            {
+                return null;
+            }
+        }
+
+        return exhausted ? AccountErrors.CodeAttemptsExhausted : AccountErrors.CodeInvalid;
+    }
+}

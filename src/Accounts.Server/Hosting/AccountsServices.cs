@@ -1,0 +1,142 @@
+using Accounts.Core;
+using Accounts.Core.Profiles;
+using Accounts.Core.Recovery;
+using Accounts.Core.Services;
+using Accounts.Core.Sessions;
+using Accounts.Core.Throttling;
+using Accounts.Core.Users;
+using Accounts.Core.Verification;
+using Accounts.Delivery.Outbox;
+using Accounts.Security;
+using Accounts.Server.Http;
+using Accounts.Storage.Sqlite;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Accounts.Server.Hosting;
+
+/// <summary>The composition root: which adapter stands behind each port, and the HTTP pipeline around the use cases.</summary>
+internal static class AccountsServices
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            // Loopback unless told otherwise: a fresh `dotnet run` must not expose the service to the network.
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddAccountsOptions();
+
+        string DataDirectory(IServiceProvider sp) => sp.GetRequiredService<ServerOptions>().FullDataDirectory;
+
+        // Adapters of the embedded default; real servers replace them by configuration in later rooms.
+        services.AddAccountsSecurity(DataDirectory);
+        services.AddAccountsStorage(sp => SqliteStorage.CreateProvider(Path.Combine(EnsureDirectory(DataDirectory(sp)), "accounts.db")));
+        services.AddSingleton<IMessageSender>(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRateLimitCounter, InMemoryRateLimitCounter>();
+
+        // The core: shared services, then one use case per operation.
+        services.AddSingleton<UserDirectory>();
+        services.AddSingleton<CodeIssuer>();
+        services.AddSingleton<CodeVerifier>();
+        services.AddSingleton<PasswordGate>();
+        services.AddSingleton<SessionIssuer>();
+        services.AddSingleton<RequestVerificationCode>();
+        services.AddSingleton<RegisterUser>();
+        services.AddSingleton<SignIn>();
+        services.AddSingleton<RefreshSession>();
+        services.AddSingleton<SignOut>();
+        services.AddSingleton<VerifyToken>();
+        services.AddSingleton<ReadProfile>();
+        services.AddSingleton<UpdateProfile>();
+        services.AddSingleton<DeleteAccount>();
+        services.AddSingleton<RequestPasswordReset>();
+        services.AddSingleton<ConfirmPasswordReset>();
+
+        // HTTP.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status));
+            context.ProblemDetails.Type ??= Problems.TypeOf((string)context.ProblemDetails.Extensions["code"]!);
+        });
+        // A body that is not JSON is the client's fault: answer 400 ProblemDetails, not a 500 from a thrown exception.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
+        services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddAccountsRateLimits();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddAccountsStorageCheck("storage", "ready");
+        services.AddHostedService<StartupLog>();
+        return builder;
+    }
+
+    public static WebApplication UseAccountsHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(static (context, next) =>
+        {
+            // Answers carry tokens and personal data: no cache may keep them.
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static IServiceCollection AddAccountsOptions(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ServerOptions>(ServerOptions.Section)
+            .Require("Accounts:DataDirectory", o => !string.IsNullOrWhiteSpace(o.DataDirectory), "must name a directory.");
+        services.AddValidatedOptions<CodeOptions>(CodeOptions.Section)
+            .Require("Accounts:Codes:Lifetime", o => o.Lifetime >= TimeSpan.FromMinutes(1) && o.Lifetime <= TimeSpan.FromDays(1), "must be between 00:01:00 and 1.00:00:00.")
+            .Require("Accounts:Codes:MaxAttempts", o => o.MaxAttempts is >= 1 and <= 20, "must be between 1 and 20.")
+            .Require("Accounts:Codes:PerDestinationLimit", o => o.PerDestinationLimit >= 1, "must be at least 1.")
+            .Require("Accounts:Codes:PerDestinationWindow", o => o.PerDestinationWindow > TimeSpan.Zero, "must be positive.")
+            .Require("Accounts:Codes:PerAddressLimit", o => o.PerAddressLimit >= 1, "must be at least 1.")
+            .Require("Accounts:Codes:PerAddressWindow", o => o.PerAddressWindow > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<LockoutOptions>(LockoutOptions.Section)
+            .Require("Accounts:Lockout:Threshold", o => o.Threshold >= 1, "must be at least 1.")
+            .Require("Accounts:Lockout:Duration", o => o.Duration > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<TokenOptions>(TokenOptions.Section)
+            .Require("Accounts:Tokens:Issuer", o => !string.IsNullOrWhiteSpace(o.Issuer), "must not be empty.")
+            .Require("Accounts:Tokens:Audience", o => !string.IsNullOrWhiteSpace(o.Audience), "must not be empty.")
+            .Require("Accounts:Tokens:AccessTokenLifetime", o => o.AccessTokenLifetime >= TimeSpan.FromMinutes(1) && o.AccessTokenLifetime <= TimeSpan.FromHours(24), "must be between 00:01:00 and 1.00:00:00.")
+            .Require("Accounts:Tokens:RefreshTokenLifetime", o => o.RefreshTokenLifetime > TimeSpan.Zero, "must be positive.")
+            .Require("Accounts:Tokens:SessionLifetime", o => o.SessionLifetime > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<ProfileOptions>(ProfileOptions.Section)
+            .Require("Accounts:Profile:MaxImageBytes", o => o.MaxImageBytes is >= 1024 and <= 16 * 1024 * 1024, "must be between 1024 and 16777216.");
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section)
+            .Require("Accounts:RateLimits:AuthPermitLimit", o => o.AuthPermitLimit >= 1, "must be at least 1.")
+            .Require("Accounts:RateLimits:AuthWindow", o => o.AuthWindow > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<PasswordHashingOptions>(PasswordHashingOptions.Section);
+        services.AddSingleton<IValidateOptions<PasswordHashingOptions>>(new MessageValidator<PasswordHashingOptions>(o => o.Validate()));
+        services.AddValidatedOptions<KeysOptions>(KeysOptions.Section);
+        return services;
+    }
+
+    private static string EnsureDirectory(string path)
+    {
+        // The data directory holds the keys and the outbox: only its owner may enter it.
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+}

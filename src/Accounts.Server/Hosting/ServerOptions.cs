@@ -1,0 +1,12 @@
+namespace Accounts.Server.Hosting;
+
+/// <summary>Where the service keeps its files (section <c>Accounts</c>).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Accounts";
+
+    /// <summary>SQLite database, generated keys and the outbox live here; a relative path is taken from the working directory.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+}

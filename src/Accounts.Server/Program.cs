@@ -1,0 +1,25 @@
+using Accounts.Server.Health;
+using Accounts.Server.Hosting;
+using Accounts.Server.PasswordResets;
+using Accounts.Server.Sessions;
+using Accounts.Server.Tokens;
+using Accounts.Server.Users;
+using Accounts.Server.Verifications;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAccounts();
+
+var app = builder.Build();
+app.UseAccountsHttp();
+
+app.MapHealthApi();
+app.MapVerificationsApi();
+app.MapUsersApi();
+app.MapSessionsApi();
+app.MapPasswordResetsApi();
+app.MapTokensApi();
+app.MapOpenApi();
+
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test of Accounts on this machine: installs what the tests need (only what is missing), builds once,
+# runs each test project, and ends with one line "N passed, N failed, N skipped". Exit code 0 only if all passed.
+# Safe to run twice in a row and as root on a fresh Debian machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+log() { printf '==> %s\n' "$*"; }
+
+need_apt=()
+# libsodium provides Argon2id (loaded with DllImport); Debian ships it as libsodium23.
+ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23' || need_apt+=(libsodium23)
+if ((${#need_apt[@]})); then
+  log "installing ${need_apt[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1; }
+
+log "building"
+dotnet build Accounts.slnx -c Release -nologo -v quiet -warnaserror 2>&1 | tail -n 20
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+passed=0 failed=0 skipped=0 status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  log "running $name"
+  if dotnet run --project "$project" -c Release --no-build -- -noColor >"$results/$name.log" 2>&1; then
+    :
+  else
+    status=1
+    grep -E '\[FAIL\]' -A 30 "$results/$name.log" | head -n 200 || tail -n 50 "$results/$name.log"
+  fi
+  summary=$(grep -E "^\s*$name\s+Total: " "$results/$name.log" | tail -n 1 || true)
+  if [ -z "$summary" ]; then
+    echo "$name printed no summary:" >&2
+    tail -n 50 "$results/$name.log" >&2
+    status=1
+    continue
+  fi
+  echo "    $summary"
+  total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")
+  errors=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$summary")
+  fails=$(sed -E 's/.*Failed: ([0-9]+).*/\1/' <<<"$summary")
+  skips=$(sed -E 's/.*Skipped: ([0-9]+).*/\1/' <<<"$summary")
+  notrun=$(sed -E 's/.*Not Run: ([0-9]+).*/\1/' <<<"$summary")
+  failed=$((failed + fails + errors))
+  skipped=$((skipped + skips + notrun))
+  passed=$((passed + total - fails - skips - notrun))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if ((failed > 0 || passed == 0)); then
+  status=1
+fi
+exit "$status"

@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Accounts.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Accounts.Server.Tests;
+
+/// <summary>
+/// The whole service in memory on a temporary data directory (SQLite file, generated keys, outbox), with a clock
+/// the test moves. Each test gets its own: <c>await using var app = new AccountsApplication();</c>.
+/// </summary>
+public sealed class AccountsApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public AccountsApplication(IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
+        _settings = new Dictionary<string, string?>
+        {
+            ["Accounts:DataDirectory"] = DataDirectory,
+            // Cheaper hashing keeps the suite fast; the default parameters are covered by the security tests.
+            ["Accounts:Passwords:MemoryKiB"] = "8192",
+            ["Accounts:Passwords:Iterations"] = "1",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public string DataDirectory { get; }
+
+    public string OutboxPath => Path.Combine(DataDirectory, "outbox.jsonl");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The messages the outbox holds, oldest first.</summary>
+    public IReadOnlyList<JsonObject> OutboxMessages() =>
+        File.Exists(OutboxPath)
+            ? File.ReadAllLines(OutboxPath).Select(line => JsonNode.Parse(line)!.AsObject()).ToList()
+            : [];
+
+    /// <summary>The code in the newest message sent to <paramref name="destination"/>.</summary>
+    public string LatestCode(string destination)
+    {
+        var message = OutboxMessages().LastOrDefault(m => (string?)m["destination"] == destination)
+            ?? throw new InvalidOperationException($"Nothing was sent to {destination}.");
+        var text = (string)message["text"]!;
+        return System.Text.RegularExpressions.Regex.Match(text, @"\b\d{6}\b").Value;
+    }
+
+    public async Task<string> RequestCodeAsync(HttpClient client, string destination, string channel = "email", string purpose = "register")
+    {
+        var response = await client.PostAsJsonAsync("/v1/verifications", new { channel, destination, purpose });
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return LatestCode(channel == "email" ? destination.ToLowerInvariant() : destination);
+    }
+
+    /// <summary>Registers through the API (code requested and read from the outbox); returns the profile.</summary>
+    public async Task<JsonObject> RegisterAsync(HttpClient client, string username, string email, string password = TestUsers.Password)
+    {
+        var code = await RequestCodeAsync(client, email);
+        var response = await client.PostAsJsonAsync("/v1/users", new { username, email, password, code });
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, body);
+        return JsonNode.Parse(body)!.AsObject();
+    }
+
+    public async Task<Tokens> SignInAsync(HttpClient client, string login, string password = TestUsers.Password)
+    {
+        var response = await client.PostAsJsonAsync("/v1/sessions", new { login, password });
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, body);
+        return JsonSerializer.Deserialize<Tokens>(body, JsonSerializerOptions.Web)!;
+    }
+
+    public HttpClient CreateClient(string accessToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+}
+
+public sealed record Tokens(string AccessToken, string RefreshToken, string TokenType, int ExpiresIn);
+
+public static class TestUsers
+{
+    public const string Password = "correct horse battery staple";
+}
