@@ -11,6 +11,8 @@ using Accounts.Security;
 using Accounts.Server.Http;
 using Accounts.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -72,6 +74,19 @@ internal static class AccountsServices
         services.AddAuthorization();
         services.AddAccountsRateLimits();
         services.AddOpenApi();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<HttpOptions>((forwarded, http) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in http.ParsedProxies())
+            {
+                forwarded.KnownProxies.Add(proxy);
+            }
+        });
+        services.AddOptions<KestrelServerOptions>().Configure<ProfileOptions>((kestrel, profile) =>
+            // The largest legitimate body is a profile image in base64 (4/3 of its bytes) plus the other fields.
+            kestrel.Limits.MaxRequestBodySize = profile.MaxImageBytes / 3 * 4 + 64 * 1024);
         services.AddHealthChecks().AddAccountsStorageCheck("storage", "ready");
         services.AddHostedService<StartupLog>();
         return builder;
@@ -79,6 +94,7 @@ internal static class AccountsServices
 
     public static WebApplication UseAccountsHttp(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(static (context, next) =>
@@ -119,6 +135,8 @@ internal static class AccountsServices
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section)
             .Require("Accounts:RateLimits:AuthPermitLimit", o => o.AuthPermitLimit >= 1, "must be at least 1.")
             .Require("Accounts:RateLimits:AuthWindow", o => o.AuthWindow > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<HttpOptions>(HttpOptions.Section)
+            .Require("Accounts:Http:TrustedProxies", o => o.TrustedProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "must hold IP addresses only.");
         services.AddValidatedOptions<PasswordHashingOptions>(PasswordHashingOptions.Section);
         services.AddSingleton<IValidateOptions<PasswordHashingOptions>>(new MessageValidator<PasswordHashingOptions>(o => o.Validate()));
         services.AddValidatedOptions<KeysOptions>(KeysOptions.Section);

@@ -111,6 +111,27 @@ public sealed class UseCaseTests
     }
 
     [Fact]
+    public async Task CodeSendingIsLimitedPerClientAddressAcrossDestinations()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        core.CodeOptions.PerAddressLimit = 3;
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await core.RequestCode.ExecuteAsync(new VerificationRequest("email", $"user{i}@example.com", "register", "198.51.100.7"), ct)).IsSuccess.ShouldBeTrue();
+        }
+
+        var refused = await core.RequestCode.ExecuteAsync(new VerificationRequest("email", "user9@example.com", "register", "198.51.100.7"), ct);
+        var otherAddress = await core.RequestCode.ExecuteAsync(new VerificationRequest("email", "user9@example.com", "register", "198.51.100.8"), ct);
+
+        refused.Error!.Code.ShouldBe("too_many_codes");
+        refused.Error.RetryAfter.ShouldNotBeNull();
+        otherAddress.IsSuccess.ShouldBeTrue();
+        core.Sender.Sent.Count.ShouldBe(4);
+    }
+
+    [Fact]
     public async Task WrongCurrentPasswordsCountTowardTheSignInLockout()
     {
         await using var core = await CoreHarness.StartAsync();
