@@ -10,6 +10,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddAccounts();
 
 var app = builder.Build();
+if (await AccountsCommands.TryRunAsync(app, args) is { } exitCode)
+{
+    return exitCode;
+}
+
 app.UseAccountsHttp();
 
 app.MapHealthApi();
@@ -21,5 +26,6 @@ app.MapTokensApi();
 app.MapOpenApi();
 
 await app.RunAsync();
+return 0;
 
 public partial class Program;

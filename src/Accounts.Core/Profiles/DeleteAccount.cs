@@ -1,6 +1,7 @@
 using Accounts.Core.Audit;
 using Accounts.Core.Errors;
 using Accounts.Core.Services;
+using Accounts.Core.Sessions;
 using Accounts.Core.Users;
 
 namespace Accounts.Core.Profiles;
@@ -9,7 +10,7 @@ namespace Accounts.Core.Profiles;
 /// Deletes the caller's account after checking their password: the user, its sessions and tokens go; the audit
 /// log keeps only that an account with this id was deleted.
 /// </summary>
-public sealed class DeleteAccount(IUserStore users, PasswordGate passwords, IAuditLog audit, TimeProvider time)
+public sealed class DeleteAccount(IUserStore users, ITokenCache cache, PasswordGate passwords, IAuditLog audit, TimeProvider time)
 {
     public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? password, string? clientAddress, CancellationToken cancellationToken)
     {
@@ -34,7 +35,9 @@ public sealed class DeleteAccount(IUserStore users, PasswordGate passwords, IAud
             return AccountErrors.UserNotFound;
         }
 
-        await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), AuditEvents.Deleted, user.Id, clientAddress), cancellationToken);
+        var now = time.GetUtcNow();
+        await cache.DropUserAsync(user.Id, null, now, cancellationToken);
+        await audit.WriteAsync(new AuditEvent(now, AuditEvents.Deleted, user.Id, clientAddress), cancellationToken);
         return new Done();
     }
 }

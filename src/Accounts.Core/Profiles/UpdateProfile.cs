@@ -26,6 +26,7 @@ public sealed record ProfileChanges(
 public sealed class UpdateProfile(
     IUserStore users,
     ISessionStore sessions,
+    ITokenCache cache,
     IPasswordHasher hasher,
     IFieldProtector protector,
     PasswordGate passwords,
@@ -141,6 +142,7 @@ public sealed class UpdateProfile(
         if (changes.Password is not null)
         {
             await sessions.RevokeAllAsync(user.Id, principal.SessionId, now, cancellationToken);
+            await cache.DropUserAsync(user.Id, principal.SessionId, now, cancellationToken);
             await audit.WriteAsync(new AuditEvent(now, AuditEvents.PasswordChanged, user.Id, clientAddress), cancellationToken);
         }
 

@@ -16,6 +16,7 @@ public sealed class ConfirmPasswordReset(
     UserDirectory directory,
     IUserStore users,
     ISessionStore sessions,
+    ITokenCache cache,
     ILockoutStore lockouts,
     IPasswordHasher hasher,
     CodeVerifier codes,
@@ -54,6 +55,7 @@ public sealed class ConfirmPasswordReset(
         }
 
         await sessions.RevokeAllAsync(user.Id, null, now, cancellationToken);
+        await cache.DropUserAsync(user.Id, null, now, cancellationToken);
         await lockouts.ResetAsync(user.Id, cancellationToken);
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.PasswordReset, user.Id, clientAddress), cancellationToken);
         return new Done();

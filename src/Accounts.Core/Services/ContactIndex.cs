@@ -18,6 +18,9 @@ public static class ContactIndex
     public static string RefreshToken(this IFieldProtector protector, string token) =>
         protector.ComputeIndex("refresh-token", token);
 
+    public static string AccessToken(this IFieldProtector protector, string token) =>
+        protector.ComputeIndex("access-token", token);
+
     public static string Code(this IFieldProtector protector, string codeId, string code) =>
         protector.ComputeIndex("code", codeId + ":" + code);
 }

@@ -9,7 +9,7 @@ namespace Accounts.Core.Sessions;
 /// Trades a refresh token for a new pair. Each refresh token works once: presenting a spent one means it was
 /// stolen or replayed, so its whole session is revoked.
 /// </summary>
-public sealed class RefreshSession(ISessionStore sessions, IFieldProtector protector, SessionIssuer issuer, IAuditLog audit, TimeProvider time)
+public sealed class RefreshSession(ISessionStore sessions, ITokenCache cache, IFieldProtector protector, SessionIssuer issuer, IAuditLog audit, TimeProvider time)
 {
     private const int MaxTokenLength = 256;
 
@@ -52,6 +52,7 @@ public sealed class RefreshSession(ISessionStore sessions, IFieldProtector prote
     private async Task<Error> RevokeForReuseAsync(Session session, string? clientAddress, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await sessions.RevokeAsync(session.Id, now, cancellationToken);
+        await cache.DropSessionAsync(session.Id, now, cancellationToken);
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.RefreshReused, session.UserId, clientAddress), cancellationToken);
         return AccountErrors.InvalidRefreshToken;
     }

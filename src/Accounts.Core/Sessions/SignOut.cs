@@ -5,12 +5,13 @@ using Accounts.Core.Services;
 namespace Accounts.Core.Sessions;
 
 /// <summary>Ends the caller's session: its refresh tokens and every access token issued in it stop working.</summary>
-public sealed class SignOut(ISessionStore sessions, IAuditLog audit, TimeProvider time)
+public sealed class SignOut(ISessionStore sessions, ITokenCache cache, IAuditLog audit, TimeProvider time)
 {
     public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await sessions.RevokeAsync(principal.SessionId, now, cancellationToken);
+        await cache.DropSessionAsync(principal.SessionId, now, cancellationToken);
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.SignedOut, principal.UserId, clientAddress), cancellationToken);
         return new Done();
     }

@@ -14,8 +14,9 @@ public sealed record TokenStatus(bool Active, string? Subject = null, DateTimeOf
 /// <summary>
 /// Decides whether an access token may act: a good signature and lifetime are not enough, its session must be
 /// live and belong to the subject the token claims (sign-out, password reset and deletion end sessions).
+/// A token found so once is cached until it expires, unless its session is revoked meanwhile.
 /// </summary>
-public sealed class VerifyToken(IAccessTokenService tokens, ISessionStore sessions, TimeProvider time)
+public sealed class VerifyToken(IAccessTokenService tokens, ISessionStore sessions, ITokenCache cache, IFieldProtector protector, TimeProvider time)
 {
     public const int MaxTokenLength = 8 * 1024;
 
@@ -27,6 +28,14 @@ public sealed class VerifyToken(IAccessTokenService tokens, ISessionStore sessio
         }
 
         var now = time.GetUtcNow();
+        var hash = protector.AccessToken(token);
+        if (await cache.GetAsync(hash, cancellationToken) is { } cached)
+        {
+            return now < cached.ExpiresAt
+                ? new TokenStatus(true, cached.Subject, cached.ExpiresAt, cached.SessionId)
+                : TokenStatus.Inactive;
+        }
+
         var claims = await tokens.ValidateAsync(token, now, cancellationToken);
         if (claims is null)
         {
@@ -39,6 +48,7 @@ public sealed class VerifyToken(IAccessTokenService tokens, ISessionStore sessio
             return TokenStatus.Inactive;
         }
 
+        await cache.SetAsync(hash, new CachedToken(claims.Subject, claims.SessionId, claims.ExpiresAt), now, cancellationToken);
         return new TokenStatus(true, claims.Subject, claims.ExpiresAt, claims.SessionId);
     }
 }

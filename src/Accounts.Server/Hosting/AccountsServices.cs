@@ -42,6 +42,7 @@ internal static class AccountsServices
         services.AddAccountsStorage(sp => SqliteStorage.CreateProvider(Path.Combine(EnsureDirectory(DataDirectory(sp)), "accounts.db")));
         services.AddSingleton<IMessageSender>(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRateLimitCounter, InMemoryRateLimitCounter>();
+        services.AddSingleton<ITokenCache, NoTokenCache>();
 
         // The core: shared services, then one use case per operation.
         services.AddSingleton<UserDirectory>();

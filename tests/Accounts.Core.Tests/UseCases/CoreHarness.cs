@@ -51,6 +51,8 @@ internal sealed class CoreHarness : IAsyncDisposable
 
     public CapturingSender Sender { get; } = new();
 
+    public ITokenCache Cache { get; } = new NoTokenCache();
+
     public AccountStorage Storage => _storage;
 
     public RequestVerificationCode RequestCode { get; private set; } = null!;
@@ -109,11 +111,11 @@ internal sealed class CoreHarness : IAsyncDisposable
         RequestCode = new RequestVerificationCode(issuer);
         Register = new RegisterUser(users, Hasher, Protector, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
         SignIn = new SignIn(directory, gate, sessions, _storage.Audit, Clock);
-        Refresh = new RefreshSession(_storage.Sessions, Protector, sessions, _storage.Audit, Clock);
-        VerifyToken = new VerifyToken(Tokens, _storage.Sessions, Clock);
-        UpdateProfile = new UpdateProfile(users, _storage.Sessions, Hasher, Protector, gate, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
+        Refresh = new RefreshSession(_storage.Sessions, Cache, Protector, sessions, _storage.Audit, Clock);
+        VerifyToken = new VerifyToken(Tokens, _storage.Sessions, Cache, Protector, Clock);
+        UpdateProfile = new UpdateProfile(users, _storage.Sessions, Cache, Hasher, Protector, gate, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
         RequestReset = new RequestPasswordReset(directory, Protector, issuer, _storage.Audit, Clock);
-        ConfirmReset = new ConfirmPasswordReset(directory, users, _storage.Sessions, _storage.Lockouts, Hasher, verifier, _storage.Audit, Clock);
+        ConfirmReset = new ConfirmPasswordReset(directory, users, _storage.Sessions, Cache, _storage.Lockouts, Hasher, verifier, _storage.Audit, Clock);
     }
 }
 
