@@ -17,10 +17,12 @@ namespace Accounts.Server.Tests;
 public sealed class AccountsApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _keepData;
 
-    public AccountsApplication(IDictionary<string, string?>? settings = null)
+    public AccountsApplication(IDictionary<string, string?>? settings = null, string? dataDirectory = null, bool keepData = false)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
+        _keepData = keepData;
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>
         {
             ["Accounts:DataDirectory"] = DataDirectory,
@@ -55,6 +57,11 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keepData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -81,7 +81,42 @@ public sealed class HostTests
 
         var response = await client.PostAsync("/v1/sessions", new StringContent("{\"login\": ", Encoding.UTF8, "application/json"));
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        var problem = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_request");
+        ((string?)problem["type"]).ShouldBe("urn:accounts:error:invalid_request");
+    }
+
+    [Fact]
+    public async Task ForwardedForIsIgnoredUnlessAProxyIsTrusted()
+    {
+        await using var app = new AccountsApplication();
+        var client = app.CreateClient();
+        var profile = await app.RegisterAsync(client, "ada", "ada@example.com");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sessions") { Content = JsonContent.Create(new { login = "ada", password = "wrong password" }) };
+        request.Headers.Add("X-Forwarded-For", "203.0.113.66");
+
+        await client.SendAsync(request);
+
+        var events = await app.Services.GetRequiredService<IAuditLog>().ListAsync((string)profile["id"]!, 10, TestContext.Current.CancellationToken);
+        events.ShouldContain(e => e.Type == AuditEvents.SignInFailed);
+        events.ShouldAllBe(e => e.ClientAddress != "203.0.113.66");
+    }
+
+    [Fact]
+    public async Task ServiceRefusesToStartWhenTheKeysOfExistingDataAreMissing()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
+        await using (var first = new AccountsApplication(dataDirectory: data, keepData: true))
+        {
+            await first.RegisterAsync(first.CreateClient(), "ada", "ada@example.com");
+        }
+
+        File.Delete(Path.Combine(data, "keys.json"));
+        await using var second = new AccountsApplication(dataDirectory: data);
+
+        var error = Should.Throw<Exception>(() => second.CreateClient());
+
+        error.ToString().ShouldContain("Accounts:DataDirectory holds accounts.db but not keys.json");
+        File.Exists(Path.Combine(data, "keys.json")).ShouldBeFalse();
     }
 
     [Fact]

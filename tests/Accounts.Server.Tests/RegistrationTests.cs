@@ -79,6 +79,18 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task RegisterRefusesEmailAndPhoneTogetherSinceOneCodeProvesOne()
+    {
+        await using var app = new AccountsApplication();
+        var client = app.CreateClient();
+        var code = await app.RequestCodeAsync(client, "a@example.com");
+
+        var response = await client.PostAsJsonAsync("/v1/users", new { username = "ada", password = TestUsers.Password, email = "a@example.com", phone = "+15555550100", code });
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "one_contact_at_a_time");
+    }
+
+    [Fact]
     public async Task RegisterFailsGivenWrongCode()
     {
         await using var app = new AccountsApplication();

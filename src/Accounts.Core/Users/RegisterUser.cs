@@ -86,6 +86,13 @@ public sealed class RegisterUser(
             return AccountErrors.Invalid("email", "contact_required", "An email or a phone is required: the code sent to it proves it is yours.");
         }
 
+        // One code proves one contact: a second one would be stored unproven, and could then sign in or squat
+        // on its real owner's address. Add it afterwards with a change-contact code.
+        if (email is not null && phone is not null)
+        {
+            return AccountErrors.Invalid("phone", "one_contact_at_a_time", "Register with an email or a phone; add the other later with its own code.");
+        }
+
         byte[]? image = null;
         if (!string.IsNullOrEmpty(request.Image))
         {

@@ -1,3 +1,4 @@
+using Accounts.Security;
 using Accounts.Storage;
 
 namespace Accounts.Server.Hosting;
@@ -11,12 +12,15 @@ internal static class AccountsCommands
 {
     public static async Task<int?> TryRunAsync(WebApplication app, string[] args)
     {
-        var verb = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('=', StringComparison.Ordinal));
+        // A verb is the first argument; everything after it (and any --key value pair) is configuration.
+        var verb = args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=', StringComparison.Ordinal) ? args[0] : null;
         if (verb is null)
         {
             return null;
         }
 
+        // Keys first: a data directory that holds a database always holds the keys that read it.
+        app.Services.GetRequiredService<KeyRing>();
         var migrator = app.Services.GetRequiredService<SchemaMigrator>();
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         switch (verb)

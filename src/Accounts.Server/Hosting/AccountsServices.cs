@@ -65,9 +65,12 @@ internal static class AccountsServices
         // HTTP.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
+            // Problems the framework writes itself (bad JSON, unknown route, limiter...) get a stable code and type too.
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-            context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status));
-            context.ProblemDetails.Type ??= Problems.TypeOf((string)context.ProblemDetails.Extensions["code"]!);
+            if (context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status)))
+            {
+                context.ProblemDetails.Type = Problems.TypeOf((string)context.ProblemDetails.Extensions["code"]!);
+            }
         });
         // A body that is not JSON is the client's fault: answer 400 ProblemDetails, not a 500 from a thrown exception.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
@@ -95,7 +98,12 @@ internal static class AccountsServices
 
     public static WebApplication UseAccountsHttp(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no proxy listed the middleware would believe X-Forwarded-For from anyone: only install it when told whom to trust.
+        if (app.Services.GetRequiredService<HttpOptions>().TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(static (context, next) =>
@@ -114,7 +122,12 @@ internal static class AccountsServices
     private static IServiceCollection AddAccountsOptions(this IServiceCollection services)
     {
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section)
-            .Require("Accounts:DataDirectory", o => !string.IsNullOrWhiteSpace(o.DataDirectory), "must name a directory.");
+            .Require("Accounts:DataDirectory", o => !string.IsNullOrWhiteSpace(o.DataDirectory), "must name a directory.")
+            .Configure<IConfiguration>((o, configuration) => o.KeysConfigured = configuration.GetSection(KeysOptions.Section).Exists())
+            .Require(
+                "Accounts:DataDirectory",
+                o => o.KeysConfigured || !File.Exists(Path.Combine(o.FullDataDirectory, "accounts.db")) || File.Exists(Path.Combine(o.FullDataDirectory, KeyRing.FileName)),
+                $"holds accounts.db but not {KeyRing.FileName}: the keys that decrypt its data are missing. Restore {KeyRing.FileName} from backup (or configure Accounts:Keys); new keys would make the stored data unreadable.");
         services.AddValidatedOptions<CodeOptions>(CodeOptions.Section)
             .Require("Accounts:Codes:Lifetime", o => o.Lifetime >= TimeSpan.FromMinutes(1) && o.Lifetime <= TimeSpan.FromDays(1), "must be between 00:01:00 and 1.00:00:00.")
             .Require("Accounts:Codes:MaxAttempts", o => o.MaxAttempts is >= 1 and <= 20, "must be between 1 and 20.")

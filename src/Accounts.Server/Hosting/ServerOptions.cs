@@ -9,4 +9,7 @@ public sealed class ServerOptions
     public string DataDirectory { get; set; } = "./data";
 
     public string FullDataDirectory => Path.GetFullPath(DataDirectory);
+
+    /// <summary>Whether keys come from configuration rather than from the data directory (set at binding, not a setting).</summary>
+    internal bool KeysConfigured { get; set; }
 }

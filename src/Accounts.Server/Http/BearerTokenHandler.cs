@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Accounts.Core.Errors;
 using Accounts.Core.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ internal sealed class BearerTokenHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        var code = result.Failure is null ? "unauthorized" : "invalid_token";
+        var code = result.Failure is null ? "unauthorized" : AccountErrors.InvalidToken.Code;
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,

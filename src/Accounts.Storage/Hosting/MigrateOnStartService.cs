@@ -29,12 +29,12 @@ internal sealed partial class MigrateOnStartService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name})")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Applied schema migration {Version} ({Name})")]
     private static partial void LogApplied(ILogger logger, int version, string name);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "The schema is at version {Version}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "The schema is at version {Version}")]
     private static partial void LogCurrent(ILogger logger, int version);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Migration at start is switched off (Accounts:Storage:MigrateOnStart)")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Migration at start is switched off (Accounts:Storage:MigrateOnStart)")]
     private static partial void LogSkipped(ILogger logger);
 }
