@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of Accounts on this machine: installs what the tests need (only what is missing), builds once,
-# runs each test project, and ends with one line "N passed, N failed, N skipped". Exit code 0 only if all passed.
-# Safe to run twice in a row and as root on a fresh Debian machine.
+# Runs every test of Accounts on this machine: installs what the tests need (only what is missing), starts the
+# servers they need on free loopback ports in throwaway directories (scripts/test-servers/*.sh), builds once,
+# runs each test project, stops the servers (also when tests fail), and ends with one line
+# "N passed, N failed, N skipped". Exit code 0 only if all passed. Safe to run twice in a row and as root on a
+# fresh Debian machine.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,11 +23,26 @@ fi
 
 command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1; }
 
+results=$(mktemp -d)
+export TEST_SERVERS_DIR="$results/servers"
+mkdir -p "$TEST_SERVERS_DIR"
+servers=()
+cleanup() {
+  local server
+  for server in "${servers[@]}"; do "stop_$server" || true; done
+  rm -rf "$results"
+}
+trap cleanup EXIT
+for server in redis; do
+  # shellcheck source=/dev/null
+  source "scripts/test-servers/$server.sh"
+  servers+=("$server")
+  "start_$server"
+done
+
 log "building"
 dotnet build Accounts.slnx -c Release -nologo -v quiet -warnaserror 2>&1 | tail -n 20
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
 passed=0 failed=0 skipped=0 status=0
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
