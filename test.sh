@@ -24,6 +24,8 @@ fi
 command -v dotnet >/dev/null || { echo "dotnet (SDK 10) is required" >&2; exit 1; }
 
 results=$(mktemp -d)
+# PostgreSQL runs as the postgres account, which must be able to pass through to its directory.
+chmod a+x "$results"
 export TEST_SERVERS_DIR="$results/servers"
 mkdir -p "$TEST_SERVERS_DIR"
 servers=()
@@ -33,7 +35,7 @@ cleanup() {
   rm -rf "$results"
 }
 trap cleanup EXIT
-for server in redis; do
+for server in redis mariadb postgres; do
   # shellcheck source=/dev/null
   source "scripts/test-servers/$server.sh"
   servers+=("$server")

@@ -25,11 +25,17 @@ public abstract partial class StoreContract : IAsyncLifetime
 
     protected IUserStore Users => Storage.Users;
 
-    protected IVerificationCodeStore Codes => Storage.Codes;
+    protected virtual IVerificationCodeStore Codes => Storage.Codes;
 
     protected ISessionStore Sessions => Storage.Sessions;
 
-    protected ILockoutStore Lockouts => Storage.Lockouts;
+    protected virtual ILockoutStore Lockouts => Storage.Lockouts;
+
+    /// <summary>
+    /// Whether deleting a user deletes its lockout row in the same store. Not when lockouts live in Redis: there
+    /// the DeleteAccount use case resets the lockout itself.
+    /// </summary>
+    protected virtual bool LockoutsLiveWithUsers => true;
 
     protected IAuditLog Audit => Storage.Audit;
 
@@ -42,7 +48,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         await _storage.Migrator.MigrateAsync(Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var database in _databases)
         {

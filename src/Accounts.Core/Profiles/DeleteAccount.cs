@@ -10,7 +10,7 @@ namespace Accounts.Core.Profiles;
 /// Deletes the caller's account after checking their password: the user, its sessions and tokens go; the audit
 /// log keeps only that an account with this id was deleted.
 /// </summary>
-public sealed class DeleteAccount(IUserStore users, ITokenCache cache, PasswordGate passwords, IAuditLog audit, TimeProvider time)
+public sealed class DeleteAccount(IUserStore users, ILockoutStore lockouts, ITokenCache cache, PasswordGate passwords, IAuditLog audit, TimeProvider time)
 {
     public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? password, string? clientAddress, CancellationToken cancellationToken)
     {
@@ -37,6 +37,9 @@ public sealed class DeleteAccount(IUserStore users, ITokenCache cache, PasswordG
 
         var now = time.GetUtcNow();
         await cache.DropUserAsync(user.Id, null, now, cancellationToken);
+
+        // The store deletes what it holds of the user; the lockout may live elsewhere (Redis), so it goes explicitly.
+        await lockouts.ResetAsync(user.Id, cancellationToken);
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.Deleted, user.Id, clientAddress), cancellationToken);
         return new Done();
     }

@@ -9,6 +9,10 @@ using Accounts.Core.Verification;
 using Accounts.Delivery.Outbox;
 using Accounts.Security;
 using Accounts.Server.Http;
+using Accounts.Storage;
+using Accounts.Storage.Hosting;
+using Accounts.Storage.MySql;
+using Accounts.Storage.Postgres;
 using Accounts.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -39,10 +43,9 @@ internal static class AccountsServices
 
         // Adapters of the embedded default; real servers replace them by configuration in later rooms.
         services.AddAccountsSecurity(DataDirectory);
-        services.AddAccountsStorage(sp => SqliteStorage.CreateProvider(Path.Combine(EnsureDirectory(DataDirectory(sp)), "accounts.db")));
+        services.AddAccountsStorage(sp => CreateStorageProvider(sp, DataDirectory(sp)));
         services.AddSingleton<IMessageSender>(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRateLimitCounter, InMemoryRateLimitCounter>();
-        services.AddSingleton<ITokenCache, NoTokenCache>();
+        services.AddAccountsState();
 
         // The core: shared services, then one use case per operation.
         services.AddSingleton<UserDirectory>();
@@ -91,7 +94,7 @@ internal static class AccountsServices
         services.AddOptions<KestrelServerOptions>().Configure<ProfileOptions>((kestrel, profile) =>
             // The largest legitimate body is a profile image in base64 (4/3 of its bytes) plus the other fields.
             kestrel.Limits.MaxRequestBodySize = profile.MaxImageBytes / 3 * 4 + 64 * 1024);
-        services.AddHealthChecks().AddAccountsStorageCheck("storage", "ready");
+        services.AddHealthChecks().AddAccountsStorageCheck("storage", "ready").AddCheck<Health.RedisHealthCheck>("redis", tags: ["ready"]);
         services.AddHostedService<StartupLog>();
         return builder;
     }
@@ -104,7 +107,13 @@ internal static class AccountsServices
             app.UseForwardedHeaders();
         }
 
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A dependency that does not answer is the service being unavailable, not a bug: 503, so clients retry.
+            StatusCodeSelector = exception => exception is Accounts.Redis.RedisException or System.Data.Common.DbException or TimeoutException
+                ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.Use(static (context, next) =>
         {
@@ -128,6 +137,12 @@ internal static class AccountsServices
                 "Accounts:DataDirectory",
                 o => o.KeysConfigured || !File.Exists(Path.Combine(o.FullDataDirectory, "accounts.db")) || File.Exists(Path.Combine(o.FullDataDirectory, KeyRing.FileName)),
                 $"holds accounts.db but not {KeyRing.FileName}: the keys that decrypt its data are missing. Restore {KeyRing.FileName} from backup (or configure Accounts:Keys); new keys would make the stored data unreadable.");
+        services.AddOptions<StorageOptions>()
+            .Validate<IConfiguration>(
+                (o, configuration) => o.Provider == "sqlite" || !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Accounts")),
+                "ConnectionStrings:Accounts must be set when Accounts:Storage:Provider is mysql or postgres.")
+            .Validate(o => o.Provider is "sqlite" or "mysql" or "postgres", "Accounts:Storage:Provider must be sqlite, mysql or postgres.")
+            .ValidateOnStart();
         services.AddValidatedOptions<CodeOptions>(CodeOptions.Section)
             .Require("Accounts:Codes:Lifetime", o => o.Lifetime >= TimeSpan.FromMinutes(1) && o.Lifetime <= TimeSpan.FromDays(1), "must be between 00:01:00 and 1.00:00:00.")
             .Require("Accounts:Codes:MaxAttempts", o => o.MaxAttempts is >= 1 and <= 20, "must be between 1 and 20.")
@@ -155,6 +170,25 @@ internal static class AccountsServices
         services.AddSingleton<IValidateOptions<PasswordHashingOptions>>(new MessageValidator<PasswordHashingOptions>(o => o.Validate()));
         services.AddValidatedOptions<KeysOptions>(KeysOptions.Section);
         return services;
+    }
+
+    /// <summary>
+    /// The engine named by <c>Accounts:Storage:Provider</c>, on <c>ConnectionStrings:Accounts</c>; SQLite defaults to
+    /// <c>accounts.db</c> in the data directory.
+    /// </summary>
+    private static StorageProvider CreateStorageProvider(IServiceProvider sp, string dataDirectory)
+    {
+        var provider = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+        var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Accounts");
+        return provider switch
+        {
+            "sqlite" => SqliteStorage.CreateProvider(string.IsNullOrWhiteSpace(connectionString)
+                ? Path.Combine(EnsureDirectory(dataDirectory), "accounts.db")
+                : new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource),
+            "mysql" => MySqlStorage.CreateProvider(connectionString!),
+            "postgres" => PostgresStorage.CreateProvider(connectionString!),
+            _ => throw new InvalidOperationException($"Accounts:Storage:Provider must be sqlite, mysql or postgres, not '{provider}'."),
+        };
     }
 
     private static string EnsureDirectory(string path)

@@ -56,18 +56,28 @@ internal sealed class SqlLockoutStore(StorageProvider provider) : ILockoutStore
         await using var connection = await provider.OpenConnectionAsync(cancellationToken);
         await using var transaction = await provider.BeginWriteTransactionAsync(connection, cancellationToken);
         var affected = await connection.ExecuteAsync(Sql.Command(CountFailure, parameters, cancellationToken, transaction));
-
-        // Zero rows may also be an engine counting changed rather than matched rows (threshold 1, same instant).
-        if (affected == 0 && await connection.QuerySingleOrDefaultAsync<LockoutRow>(Sql.Command(Select, new { userId }, cancellationToken, transaction)) is null)
+        if (affected == 0)
         {
-            await connection.ExecuteAsync(Sql.Command(
-                """
-                INSERT INTO sign_in_lockouts (user_id, failures, locked_until)
-                VALUES (@userId, CASE WHEN 1 >= @threshold THEN 0 ELSE 1 END, CASE WHEN 1 >= @threshold THEN @lockedUntil ELSE NULL END)
-                """,
-                parameters,
-                cancellationToken,
-                transaction));
+            if (await connection.QuerySingleOrDefaultAsync<LockoutRow>(Sql.Command(Select, new { userId }, cancellationToken, transaction)) is null)
+            {
+                await connection.ExecuteAsync(Sql.Command(
+                    """
+                    INSERT INTO sign_in_lockouts (user_id, failures, locked_until)
+                    VALUES (@userId, CASE WHEN 1 >= @threshold THEN 0 ELSE 1 END, CASE WHEN 1 >= @threshold THEN @lockedUntil ELSE NULL END)
+                    """,
+                    parameters,
+                    cancellationToken,
+                    transaction));
+            }
+            else
+            {
+                // No row matched, yet there is one now: another process committed this user's first failure after
+                // the UPDATE looked (at READ COMMITTED each statement sees what is committed when it starts), or an
+                // engine that counts changed rather than matched rows saw an update that changed nothing (threshold
+                // 1, same instant). Counting again is right in both cases: the first did not count, and the second
+                // changes nothing again.
+                await connection.ExecuteAsync(Sql.Command(CountFailure, parameters, cancellationToken, transaction));
+            }
         }
 
         // Read back inside the transaction, which holds the row: no other failure can slip in between.
