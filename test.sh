@@ -46,21 +46,26 @@ log "building"
 dotnet build Accounts.slnx -c Release -nologo -v quiet -warnaserror 2>&1 | tail -n 20
 
 passed=0 failed=0 skipped=0 status=0
-for project in tests/*.Tests/*.Tests.csproj; do
+
+# run_tests PROJECT LABEL [VAR=VALUE...]: runs one test project (with extra environment) and adds up its summary.
+run_tests() {
+  local project=$1 label=$2 name log summary total errors fails skips notrun
+  shift 2
   name=$(basename "$project" .csproj)
-  log "running $name"
-  if dotnet run --project "$project" -c Release --no-build -- -noColor >"$results/$name.log" 2>&1; then
+  log="$results/$label.log"
+  log "running $label"
+  if env "$@" dotnet run --project "$project" -c Release --no-build -- -noColor >"$log" 2>&1; then
     :
   else
     status=1
-    grep -E '\[FAIL\]' -A 30 "$results/$name.log" | head -n 200 || tail -n 50 "$results/$name.log"
+    grep -E '\[FAIL\]' -A 30 "$log" | head -n 200 || tail -n 50 "$log"
   fi
-  summary=$(grep -E "^\s*$name\s+Total: " "$results/$name.log" | tail -n 1 || true)
+  summary=$(grep -E "^\s*$name\s+Total: " "$log" | tail -n 1 || true)
   if [ -z "$summary" ]; then
-    echo "$name printed no summary:" >&2
-    tail -n 50 "$results/$name.log" >&2
+    echo "$label printed no summary:" >&2
+    tail -n 50 "$log" >&2
     status=1
-    continue
+    return
   fi
   echo "    $summary"
   total=$(sed -E 's/.*Total: ([0-9]+).*/\1/' <<<"$summary")
@@ -71,6 +76,14 @@ for project in tests/*.Tests/*.Tests.csproj; do
   failed=$((failed + fails + errors))
   skipped=$((skipped + skips + notrun))
   passed=$((passed + total - fails - skips - notrun))
+}
+
+for project in tests/*.Tests/*.Tests.csproj; do
+  run_tests "$project" "$(basename "$project" .csproj)"
+done
+# The functional suite again with the service on each real stack: MariaDB + Redis, PostgreSQL + Redis.
+for stack in mariadb postgres; do
+  run_tests tests/Accounts.Server.Tests/Accounts.Server.Tests.csproj "Accounts.Server.Tests on $stack" ACCOUNTS_TEST_STACK="$stack"
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"

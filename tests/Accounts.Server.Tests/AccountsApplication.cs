@@ -18,6 +18,7 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _keepData;
+    private readonly Func<ValueTask> _dropStack;
 
     public AccountsApplication(IDictionary<string, string?>? settings = null, string? dataDirectory = null, bool keepData = false)
     {
@@ -31,6 +32,12 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
             ["Accounts:Passwords:Iterations"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        (var stack, _dropStack) = TestStack.Prepare();
+        foreach (var (key, value) in stack)
+        {
+            _settings[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             _settings[key] = value;
@@ -56,6 +63,7 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await _dropStack();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_keepData)
         {

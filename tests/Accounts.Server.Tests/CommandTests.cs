@@ -10,6 +10,7 @@ public sealed class CommandTests : IDisposable
     [Fact]
     public async Task CheckFailsOnAnEmptyDatabaseAndPassesAfterMigrate()
     {
+        TestStack.RequireEmbedded();
         var before = await RunAsync("check");
         before.ExitCode.ShouldBe(1, before.Output);
         before.Output.ShouldContain("NOT READY");
@@ -30,6 +31,7 @@ public sealed class CommandTests : IDisposable
     [Fact]
     public async Task UnknownVerbIsRefused()
     {
+        TestStack.RequireEmbedded();
         var result = await RunAsync("frobnicate");
 
         result.ExitCode.ShouldBe(2);

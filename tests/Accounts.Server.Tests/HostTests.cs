@@ -18,6 +18,9 @@ public sealed class HostTests
         (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var ready = await (await client.GetAsync("/health/ready")).ShouldBeJsonAsync(HttpStatusCode.OK);
         ((string?)ready["status"]).ShouldBe("Healthy");
+        var checks = ready["checks"]!.AsArray().ToDictionary(c => (string)c!["name"]!, c => c!);
+        ((string?)checks["storage"]["data"]!["provider"]).ShouldBe(TestStack.Name switch { "mariadb" => "mysql", "postgres" => "postgresql", _ => "sqlite" });
+        ((string?)checks["redis"]["description"]).ShouldBe(TestStack.IsEmbedded ? "Redis is not configured: shared state is kept in the process and the database." : "Redis answers.");
     }
 
     [Fact]
@@ -104,6 +107,7 @@ public sealed class HostTests
     [Fact]
     public async Task ServiceRefusesToStartWhenTheKeysOfExistingDataAreMissing()
     {
+        TestStack.RequireEmbedded();
         var data = Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
         await using (var first = new AccountsApplication(dataDirectory: data, keepData: true))
         {
@@ -153,6 +157,7 @@ public sealed class HostTests
     [Fact]
     public async Task DataAtRestHoldsNoContactOrCodeInClear()
     {
+        TestStack.RequireEmbedded();
         await using var app = new AccountsApplication();
         var client = app.CreateClient();
         await app.RegisterAsync(client, "ada", "ada.secret@example.com");

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace Accounts.Server.Tests;
+
+/// <summary>
+/// Two Accounts processes on their own ports sharing one database and one Redis, as a scaled-out deployment runs:
+/// they must behave as one service. Runs on the mariadb and postgres stacks (the embedded default is one process).
+/// </summary>
+public sealed class MultiProcessTests : IAsyncLifetime
+{
+    private readonly List<Process> _processes = [];
+    private readonly List<string> _directories = [];
+    private Func<ValueTask> _dropStack = () => ValueTask.CompletedTask;
+    private HttpClient _a = null!;
+    private HttpClient _b = null!;
+    private string _outboxA = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.SkipWhen(TestStack.IsEmbedded, "Two processes need a shared database and Redis: run with ACCOUNTS_TEST_STACK=mariadb or postgres.");
+        (var settings, _dropStack) = TestStack.Prepare();
+
+        // Keys from configuration, as production has them: both processes must read each other's data and tokens.
+        using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        settings["Accounts:Keys:Signing:0:Id"] = "sig1";
+        settings["Accounts:Keys:Signing:0:PrivateKeyPem"] = signing.ExportPkcs8PrivateKeyPem();
+        settings["Accounts:Keys:Encryption:0:Id"] = "enc1";
+        settings["Accounts:Keys:Encryption:0:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["Accounts:Keys:IndexKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["Accounts:Passwords:MemoryKiB"] = "8192";
+        settings["Accounts:Passwords:Iterations"] = "1";
+
+        (_a, _outboxA) = await StartAsync(settings);
+        (_b, _) = await StartAsync(settings);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        _a?.Dispose();
+        _b?.Dispose();
+        await _dropStack();
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CodeRequestedThroughOneIsAcceptedByTheOther()
+    {
+        (await _a.PostAsJsonAsync("/v1/verifications", new { channel = "email", destination = "ada@example.com", purpose = "register" }))
+            .StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var code = LatestCode(_outboxA, "ada@example.com");
+
+        var response = await _b.PostAsJsonAsync("/v1/users", new { username = "ada", password = TestUsers.Password, email = "ada@example.com", code });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task FailedSignInsThroughBothAddUpToOneLockout()
+    {
+        await RegisterAsync("grace", "grace@example.com");
+        for (var i = 0; i < 9; i++)
+        {
+            var client = i % 2 == 0 ? _a : _b;
+            (await client.PostAsJsonAsync("/v1/sessions", new { login = "grace", password = "wrong password" })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        (await _b.PostAsJsonAsync("/v1/sessions", new { login = "grace", password = "wrong password" })).StatusCode.ShouldBe(HttpStatusCode.Locked);
+        (await _a.PostAsJsonAsync("/v1/sessions", new { login = "grace", password = TestUsers.Password })).StatusCode.ShouldBe(HttpStatusCode.Locked);
+    }
+
+    [Fact]
+    public async Task SessionRevokedThroughOneIsRejectedByTheOtherAtOnce()
+    {
+        await RegisterAsync("linus", "linus@example.com");
+        var tokens = await (await _a.PostAsJsonAsync("/v1/sessions", new { login = "linus", password = TestUsers.Password })).Content.ReadFromJsonAsync<JsonObject>();
+        var access = (string)tokens!["accessToken"]!;
+
+        // B has checked (and cached) the token before A revokes its session.
+        (await SendAsync(_b, HttpMethod.Get, "/v1/users/me", access)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(_b, HttpMethod.Get, "/v1/users/me", access)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await SendAsync(_a, HttpMethod.Delete, "/v1/sessions/current", access)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        (await SendAsync(_b, HttpMethod.Get, "/v1/users/me", access)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    private async Task RegisterAsync(string username, string email)
+    {
+        (await _a.PostAsJsonAsync("/v1/verifications", new { channel = "email", destination = email, purpose = "register" })).EnsureSuccessStatusCode();
+        var response = await _a.PostAsJsonAsync("/v1/users", new { username, password = TestUsers.Password, email, code = LatestCode(_outboxA, email) });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string accessToken)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client.SendAsync(request);
+    }
+
+    private static string LatestCode(string outbox, string destination)
+    {
+        var message = File.ReadAllLines(outbox).Select(line => JsonNode.Parse(line)!).Last(m => (string?)m["destination"] == destination);
+        return System.Text.RegularExpressions.Regex.Match((string)message["text"]!, @"\b\d{6}\b").Value;
+    }
+
+    private async Task<(HttpClient Client, string Outbox)> StartAsync(Dictionary<string, string?> settings)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "accounts-multi", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        _directories.Add(data);
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Accounts.Server.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = data,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Accounts__DataDirectory"] = data;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        _processes.Add(process);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).IsSuccessStatusCode)
+                {
+                    return (client, Path.Combine(data, "outbox.jsonl"));
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+            }
+
+            process.HasExited.ShouldBeFalse("the server process exited during start-up");
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the server did not become ready");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
