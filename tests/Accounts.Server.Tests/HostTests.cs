@@ -136,6 +136,7 @@ public sealed class HostTests
         var limited = await client.PostAsJsonAsync("/v1/sessions", new { login = "nobody", password = "whatever it is" });
 
         await limited.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        limited.Headers.RetryAfter!.Delta!.Value.ShouldBeInRange(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 
     [Fact]

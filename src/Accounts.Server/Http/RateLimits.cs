@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Accounts.Core.Throttling;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Accounts.Server.Http;
@@ -25,16 +26,15 @@ internal static class RateLimits
         {
             limiter.AddPolicy(AuthPolicy, context =>
             {
-                var options = context.RequestServices.GetRequiredService<RateLimitOptions>();
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.AuthPermitLimit,
-                        Window = options.AuthWindow,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
+                var services = context.RequestServices;
+                var options = services.GetRequiredService<RateLimitOptions>();
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                return RateLimitPartition.Get(address, key => new SharedWindowLimiter(
+                    services.GetRequiredService<IRateLimitCounter>(),
+                    "http-auth:" + key,
+                    options.AuthPermitLimit,
+                    options.AuthWindow,
+                    services.GetRequiredService<TimeProvider>()));
             });
 
             limiter.OnRejected = async (rejected, cancellationToken) =>
