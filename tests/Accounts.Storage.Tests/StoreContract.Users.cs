@@ -157,7 +157,7 @@ public abstract partial class StoreContract
             UpdatedAt = T0.AddMinutes(5),
         };
 
-        (await Users.UpdateAsync(changed, Ct)).ShouldBe(UserWriteResult.Success);
+        (await Users.UpdateAsync(changed, T0, Ct)).ShouldBe(UserWriteResult.Success);
 
         ShouldBeSameUser(await Users.FindByIdAsync("u-1", Ct), changed);
         (await Users.FindByUsernameAsync("alice", Ct)).ShouldBeNull();
@@ -172,7 +172,7 @@ public abstract partial class StoreContract
         await Users.CreateAsync(NewUser("u-1", "alice", "email-index-a", "phone-index-a"), Ct);
         var cleared = NewUser("u-1", "alice") with { DisplayName = null, Image = null };
 
-        (await Users.UpdateAsync(cleared, Ct)).ShouldBe(UserWriteResult.Success);
+        (await Users.UpdateAsync(cleared, T0, Ct)).ShouldBe(UserWriteResult.Success);
 
         ShouldBeSameUser(await Users.FindByIdAsync("u-1", Ct), cleared);
         (await Users.FindByEmailIndexAsync("email-index-a", Ct)).ShouldBeNull();
@@ -185,7 +185,34 @@ public abstract partial class StoreContract
         var user = NewUser("u-1", "alice", "email-index-a");
         await Users.CreateAsync(user, Ct);
 
-        (await Users.UpdateAsync(user, Ct)).ShouldBe(UserWriteResult.Success);
+        (await Users.UpdateAsync(user, T0, Ct)).ShouldBe(UserWriteResult.Success);
+    }
+
+    [Fact]
+    public async Task UpdateReportsStaleAndChangesNothingWhenTheUserChangedSinceRead()
+    {
+        var read = NewUser("u-1", "alice");
+        await Users.CreateAsync(read, Ct);
+        var first = read with { PasswordHash = "$argon2id$first", UpdatedAt = T0.AddSeconds(1) };
+        (await Users.UpdateAsync(first, T0, Ct)).ShouldBe(UserWriteResult.Success);
+
+        // A second writer that read the same version must not undo the first one's change.
+        var second = read with { DisplayName = "stale", UpdatedAt = T0.AddSeconds(2) };
+        (await Users.UpdateAsync(second, T0, Ct)).ShouldBe(UserWriteResult.Stale);
+
+        ShouldBeSameUser(await Users.FindByIdAsync("u-1", Ct), first);
+    }
+
+    [Fact]
+    public async Task ConcurrentUpdatesOfOneVersionLetExactlyOneThrough()
+    {
+        var read = NewUser("u-1", "alice");
+        await Users.CreateAsync(read, Ct);
+
+        var results = await RaceAsync(8, i => Users.UpdateAsync(read with { DisplayName = $"writer {i}", UpdatedAt = T0.AddSeconds(1 + i) }, T0, Ct));
+
+        results.Count(r => r == UserWriteResult.Success).ShouldBe(1);
+        results.Count(r => r == UserWriteResult.Stale).ShouldBe(7);
     }
 
     [Fact]
@@ -193,7 +220,7 @@ public abstract partial class StoreContract
     {
         await Users.CreateAsync(NewUser("u-1", "alice"), Ct);
 
-        (await Users.UpdateAsync(NewUser("u-2", "bob"), Ct)).ShouldBe(UserWriteResult.NotFound);
+        (await Users.UpdateAsync(NewUser("u-2", "bob"), T0, Ct)).ShouldBe(UserWriteResult.NotFound);
         (await Users.FindByIdAsync("u-2", Ct)).ShouldBeNull();
     }
 
@@ -204,7 +231,7 @@ public abstract partial class StoreContract
         var bob = NewUser("u-2", "bob");
         await Users.CreateAsync(bob, Ct);
 
-        (await Users.UpdateAsync(bob with { Username = "Alice", NormalizedUsername = "alice" }, Ct)).ShouldBe(UserWriteResult.DuplicateUsername);
+        (await Users.UpdateAsync(bob with { Username = "Alice", NormalizedUsername = "alice" }, T0, Ct)).ShouldBe(UserWriteResult.DuplicateUsername);
         ShouldBeSameUser(await Users.FindByIdAsync("u-2", Ct), bob);
     }
 
@@ -215,7 +242,7 @@ public abstract partial class StoreContract
         var bob = NewUser("u-2", "bob", "email-index-b");
         await Users.CreateAsync(bob, Ct);
 
-        (await Users.UpdateAsync(bob with { EmailIndex = "email-index-a" }, Ct)).ShouldBe(UserWriteResult.DuplicateEmail);
+        (await Users.UpdateAsync(bob with { EmailIndex = "email-index-a" }, T0, Ct)).ShouldBe(UserWriteResult.DuplicateEmail);
         ShouldBeSameUser(await Users.FindByIdAsync("u-2", Ct), bob);
     }
 
@@ -226,7 +253,7 @@ public abstract partial class StoreContract
         var bob = NewUser("u-2", "bob");
         await Users.CreateAsync(bob, Ct);
 
-        (await Users.UpdateAsync(bob with { PhoneIndex = "phone-index-a" }, Ct)).ShouldBe(UserWriteResult.DuplicatePhone);
+        (await Users.UpdateAsync(bob with { PhoneIndex = "phone-index-a" }, T0, Ct)).ShouldBe(UserWriteResult.DuplicatePhone);
         ShouldBeSameUser(await Users.FindByIdAsync("u-2", Ct), bob);
     }
 

@@ -42,6 +42,9 @@ public static class AccountErrors
     public static Error PhoneTaken { get; } =
         new("phone_taken", "This phone number belongs to another account.", ErrorKind.Conflict) { Field = "phone" };
 
+    public static Error ConcurrentUpdate { get; } =
+        new("concurrent_update", "The account changed while this request ran: read it again and retry.", ErrorKind.Conflict);
+
     public static Error AccountLocked(TimeSpan retryAfter) =>
         new("account_locked", "Too many failed sign-ins: the account is locked for a while.", ErrorKind.Locked) { RetryAfter = retryAfter };
 

@@ -133,8 +133,8 @@ public sealed class UpdateProfile(
         }
 
         var now = time.GetUtcNow();
-        updated = updated with { UpdatedAt = now };
-        if (WriteErrors.From(await users.UpdateAsync(updated, cancellationToken)) is { } writeError)
+        updated = updated with { UpdatedAt = user.NextVersion(now) };
+        if (WriteErrors.From(await users.UpdateAsync(updated, user.UpdatedAt, cancellationToken)) is { } writeError)
         {
             return writeError;
         }

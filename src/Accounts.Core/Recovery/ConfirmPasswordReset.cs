@@ -48,8 +48,8 @@ public sealed class ConfirmPasswordReset(
         }
 
         var now = time.GetUtcNow();
-        var updated = user with { PasswordHash = await hasher.HashAsync(newPassword!, cancellationToken), UpdatedAt = now };
-        if (WriteErrors.From(await users.UpdateAsync(updated, cancellationToken)) is { } writeError)
+        var updated = user with { PasswordHash = await hasher.HashAsync(newPassword!, cancellationToken), UpdatedAt = user.NextVersion(now) };
+        if (WriteErrors.From(await users.UpdateAsync(updated, user.UpdatedAt, cancellationToken)) is { } writeError)
         {
             return writeError;
         }

@@ -50,7 +50,8 @@ public sealed class PasswordGate(
         if (verification == PasswordVerification.SuccessRehashNeeded)
         {
             var rehashed = await hasher.HashAsync(password!, cancellationToken);
-            await users.UpdateAsync(user with { PasswordHash = rehashed }, cancellationToken);
+            // Best effort: if the user changed meanwhile, the old hash stays valid and the next sign-in tries again.
+            await users.UpdateAsync(user with { PasswordHash = rehashed, UpdatedAt = user.NextVersion(time.GetUtcNow()) }, user.UpdatedAt, cancellationToken);
         }
 
         if (state.Failures > 0 || state.LockedUntil is not null)

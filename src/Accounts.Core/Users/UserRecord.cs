@@ -18,4 +18,14 @@ public sealed record UserRecord
     public required string PasswordHash { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The time to stamp a change of this user with: <paramref name="now"/>, or just after the current stamp if the
+    /// clock has not moved past it, so each write gives the row a new version (stores keep milliseconds).
+    /// </summary>
+    public DateTimeOffset NextVersion(DateTimeOffset now)
+    {
+        var next = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        return next > UpdatedAt ? next : UpdatedAt.AddMilliseconds(1);
+    }
 }

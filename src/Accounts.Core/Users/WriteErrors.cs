@@ -13,6 +13,7 @@ internal static class WriteErrors
         UserWriteResult.DuplicateUsername => AccountErrors.UsernameTaken,
         UserWriteResult.DuplicateEmail => AccountErrors.EmailTaken,
         UserWriteResult.DuplicatePhone => AccountErrors.PhoneTaken,
+        UserWriteResult.Stale => AccountErrors.ConcurrentUpdate,
         _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 }

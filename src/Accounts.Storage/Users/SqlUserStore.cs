@@ -27,7 +27,7 @@ internal sealed class SqlUserStore(StorageProvider provider) : IUserStore
         SET username = @Username, normalized_username = @NormalizedUsername, display_name = @DisplayName,
             email_cipher = @EmailCipher, email_index = @EmailIndex, phone_cipher = @PhoneCipher, phone_index = @PhoneIndex,
             image = @Image, password_hash = @PasswordHash, created_at = @CreatedAt, updated_at = @UpdatedAt
-        WHERE id = @Id
+        WHERE id = @Id AND updated_at = @ExpectedUpdatedAt
         """;
 
     public Task<UserRecord?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
@@ -56,22 +56,30 @@ internal sealed class SqlUserStore(StorageProvider provider) : IUserStore
         }
     }
 
-    public async Task<UserWriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken)
+    public async Task<UserWriteResult> UpdateAsync(UserRecord user, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = await provider.OpenConnectionAsync(cancellationToken);
             await using var transaction = await provider.BeginWriteTransactionAsync(connection, cancellationToken);
-            var affected = await connection.ExecuteAsync(Sql.Command(Update, UserRow.From(user), cancellationToken, transaction));
+            var row = UserRow.From(user);
+            row.ExpectedUpdatedAt = Sql.ToUnixMs(expectedUpdatedAt);
+            var affected = await connection.ExecuteAsync(Sql.Command(Update, row, cancellationToken, transaction));
 
-            // MySQL counts changed rows, not matched ones, so zero may mean "same values": ask whether the row exists.
+            // Zero rows: no such user, another write came first, or (MySQL counts changed rows, not matched ones)
+            // the same values were written again. The stored version tells which.
             if (affected == 0)
             {
-                var exists = await connection.ExecuteScalarAsync<long>(
-                    Sql.Command("SELECT COUNT(*) FROM users WHERE id = @Id", new { user.Id }, cancellationToken, transaction));
-                if (exists == 0)
+                var stored = await connection.ExecuteScalarAsync<long?>(
+                    Sql.Command("SELECT updated_at FROM users WHERE id = @Id", new { user.Id }, cancellationToken, transaction));
+                if (stored is null)
                 {
                     return UserWriteResult.NotFound;
+                }
+
+                if (stored != row.ExpectedUpdatedAt)
+                {
+                    return UserWriteResult.Stale;
                 }
             }
 
@@ -130,6 +138,9 @@ internal sealed class SqlUserStore(StorageProvider provider) : IUserStore
         public string PasswordHash { get; init; } = "";
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
+
+        /// <summary>Only for updates: the version the writer read.</summary>
+        public long ExpectedUpdatedAt { get; set; }
 
         public static UserRow From(UserRecord user) => new()
         {
