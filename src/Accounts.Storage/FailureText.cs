@@ -1,7 +1,10 @@
-namespace Accounts.Storage.Postgres;
+namespace Accounts.Storage;
 
-/// <summary>An exception told for a health report or a log: its messages down the inner chain, never the password.</summary>
-internal static class FailureText
+/// <summary>
+/// An exception told for a health report or a log: its messages down the inner chain, never the password. Shared
+/// by the server engines, whose drivers word their failures differently but must never leak a secret.
+/// </summary>
+public static class FailureText
 {
     public static string Describe(Exception exception, string password)
     {
