@@ -28,7 +28,15 @@ public sealed class OutboxMessageSender(string path, TimeProvider time) : IMessa
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            var directory = System.IO.Path.GetDirectoryName(Path)!;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var options = new FileStreamOptions
             {
                 Mode = FileMode.Append,

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Accounts.Server.Tests;
 
 /// <summary>The operator verbs, run as a person would: the real server binary in a process of its own.</summary>
@@ -46,21 +44,6 @@ public sealed class CommandTests : IDisposable
         }
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string verb)
-    {
-        var server = Path.Combine(AppContext.BaseDirectory, "Accounts.Server.dll");
-        var start = new ProcessStartInfo("dotnet", [server, verb])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["Accounts__DataDirectory"] = _data;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(string verb) =>
+        ServerProcess.RunAsync(new Dictionary<string, string?> { ["Accounts:DataDirectory"] = _data }, [verb], TimeSpan.FromSeconds(60));
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace Accounts.Server.Tests;
@@ -26,13 +25,6 @@ public sealed class MultiProcessTests : IAsyncLifetime
         Assert.SkipWhen(TestStack.IsEmbedded, "Two processes need a shared database and Redis: run with ACCOUNTS_TEST_STACK=mariadb or postgres.");
         (var settings, _dropStack) = TestStack.Prepare();
 
-        // Keys from configuration, as production has them: both processes must read each other's data and tokens.
-        using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        settings["Accounts:Keys:Signing:0:Id"] = "sig1";
-        settings["Accounts:Keys:Signing:0:PrivateKeyPem"] = signing.ExportPkcs8PrivateKeyPem();
-        settings["Accounts:Keys:Encryption:0:Id"] = "enc1";
-        settings["Accounts:Keys:Encryption:0:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        settings["Accounts:Keys:IndexKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         settings["Accounts:Passwords:MemoryKiB"] = "8192";
         settings["Accounts:Passwords:Iterations"] = "1";
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MySql.Data.MySqlClient;
 using Npgsql;
 
@@ -33,6 +34,14 @@ internal static class TestStack
             ["Accounts:Redis"] = redis,
             ["Accounts:RedisKeyPrefix"] = $"{name}:",
         };
+
+        // Keys from configuration, as the server engines require: every process of a deployment shares them.
+        using var signing = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        settings["Accounts:Keys:Signing:0:Id"] = "sig1";
+        settings["Accounts:Keys:Signing:0:PrivateKeyPem"] = signing.ExportPkcs8PrivateKeyPem();
+        settings["Accounts:Keys:Encryption:0:Id"] = "enc1";
+        settings["Accounts:Keys:Encryption:0:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["Accounts:Keys:IndexKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         switch (Name)
         {
             case "mariadb":

@@ -50,8 +50,9 @@ public sealed class PasswordGate(
         if (verification == PasswordVerification.SuccessRehashNeeded)
         {
             var rehashed = await hasher.HashAsync(password!, cancellationToken);
-            // Best effort: if the user changed meanwhile, the old hash stays valid and the next sign-in tries again.
-            await users.UpdateAsync(user with { PasswordHash = rehashed, UpdatedAt = user.NextVersion(time.GetUtcNow()) }, user.UpdatedAt, cancellationToken);
+            // Best effort, and without a new version: a profile update racing it may write the old hash back, which
+            // still verifies, and the next sign-in rehashes again; bumping the version would fail that update instead.
+            await users.UpdateAsync(user with { PasswordHash = rehashed }, user.UpdatedAt, cancellationToken);
         }
 
         if (state.Failures > 0 || state.LockedUntil is not null)

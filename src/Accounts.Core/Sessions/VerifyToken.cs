@@ -48,7 +48,9 @@ public sealed class VerifyToken(IAccessTokenService tokens, ISessionStore sessio
             return TokenStatus.Inactive;
         }
 
-        await cache.SetAsync(hash, new CachedToken(claims.Subject, claims.SessionId, claims.ExpiresAt), now, cancellationToken);
+        // Cached no longer than the token, nor than its session: a cache hit checks nothing else.
+        var until = claims.ExpiresAt < session.ExpiresAt ? claims.ExpiresAt : session.ExpiresAt;
+        await cache.SetAsync(hash, new CachedToken(claims.Subject, claims.SessionId, until), now, cancellationToken);
         return new TokenStatus(true, claims.Subject, claims.ExpiresAt, claims.SessionId);
     }
 }

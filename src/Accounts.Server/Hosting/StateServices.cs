@@ -8,18 +8,44 @@ using Accounts.Storage.Redis;
 
 namespace Accounts.Server.Hosting;
 
-/// <summary>Redis (section <c>Accounts:Redis</c>, a connection string such as <c>127.0.0.1:6379</c>).</summary>
+/// <summary>Redis: <c>Accounts:Redis</c>, a connection string such as <c>127.0.0.1:6379</c>, and <c>Accounts:RedisKeyPrefix</c>.</summary>
 public sealed class RedisSettings
 {
+    public const string Section = "Accounts";
     public const string Setting = "Accounts:Redis";
-    public const string PrefixSetting = "Accounts:RedisKeyPrefix";
 
     /// <summary>Null: the embedded default keeps this state in the process and the database.</summary>
-    public string? Configuration { get; init; }
+    public string? Redis { get; set; }
 
-    public string KeyPrefix { get; init; } = RedisKeys.DefaultPrefix;
+    public string RedisKeyPrefix { get; set; } = RedisKeys.DefaultPrefix;
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+    public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
+
+    public RedisOptions Parse()
+    {
+        var options = RedisOptions.Parse(Redis ?? throw new InvalidOperationException($"{Setting} is not set."));
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Why the connection string cannot be used (never the string itself: it may hold a password); null when it can.</summary>
+    internal string? ParseError()
+    {
+        if (!Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            Parse();
+            return null;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return ex.Message;
+        }
+    }
 }
 
 /// <summary>
@@ -31,17 +57,8 @@ internal static class StateServices
 {
     public static IServiceCollection AddAccountsState(this IServiceCollection services)
     {
-        services.AddSingleton(sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            return new RedisSettings
-            {
-                Configuration = configuration[RedisSettings.Setting],
-                KeyPrefix = configuration[RedisSettings.PrefixSetting] is { Length: > 0 } prefix ? prefix : RedisKeys.DefaultPrefix,
-            };
-        });
-        services.AddAccountsRedis(sp => ParseRedis(sp.GetRequiredService<RedisSettings>()));
-        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<RedisSettings>().KeyPrefix));
+        services.AddAccountsRedis(sp => sp.GetRequiredService<RedisSettings>().Parse());
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<RedisSettings>().RedisKeyPrefix));
 
         services.AddSingleton<IVerificationCodeStore>(sp => Redis(sp) is { } redis
             ? new RedisVerificationCodeStore(redis, sp.GetRequiredService<RedisKeys>())
@@ -60,16 +77,4 @@ internal static class StateServices
 
     private static IRedisClient? Redis(IServiceProvider sp) =>
         sp.GetRequiredService<RedisSettings>().Enabled ? sp.GetRequiredService<IRedisClient>() : null;
-
-    private static RedisOptions ParseRedis(RedisSettings settings)
-    {
-        try
-        {
-            return RedisOptions.Parse(settings.Configuration ?? throw new InvalidOperationException($"{RedisSettings.Setting} is not set."));
-        }
-        catch (FormatException ex)
-        {
-            throw new InvalidOperationException($"{RedisSettings.Setting} is not valid: {ex.Message}", ex);
-        }
-    }
 }
