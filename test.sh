@@ -35,7 +35,7 @@ cleanup() {
   rm -rf "$results"
 }
 trap cleanup EXIT
-for server in redis mariadb postgres; do
+for server in redis mariadb postgres smtp; do
   # shellcheck source=/dev/null
   source "scripts/test-servers/$server.sh"
   servers+=("$server")

@@ -7,6 +7,7 @@ using Accounts.Core.Throttling;
 using Accounts.Core.Users;
 using Accounts.Core.Verification;
 using Accounts.Delivery.Outbox;
+using Accounts.Delivery.Smtp;
 using Accounts.Security;
 using Accounts.Server.Http;
 using Accounts.Storage;
@@ -44,7 +45,12 @@ internal static class AccountsServices
         // Adapters of the embedded default; real servers replace them by configuration in later rooms.
         services.AddAccountsSecurity(DataDirectory);
         services.AddAccountsStorage(sp => CreateStorageProvider(sp, DataDirectory(sp)));
-        services.AddSingleton<IMessageSender>(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMessageSender>(sp =>
+        {
+            var smtp = sp.GetRequiredService<SmtpOptions>();
+            return new ChannelRouter(sp.GetRequiredService<OutboxMessageSender>(), smtp.Enabled ? new SmtpMessageSender(smtp) : null);
+        });
         services.AddAccountsState();
 
         // The core: shared services, then one use case per operation.
@@ -110,7 +116,7 @@ internal static class AccountsServices
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A dependency that does not answer is the service being unavailable, not a bug: 503, so clients retry.
-            StatusCodeSelector = exception => exception is Accounts.Redis.RedisConnectionException or System.Data.Common.DbException or TimeoutException
+            StatusCodeSelector = exception => exception is Accounts.Redis.RedisConnectionException or System.Data.Common.DbException or TimeoutException or System.Net.Mail.SmtpException
                 ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status500InternalServerError,
         });
@@ -148,6 +154,8 @@ internal static class AccountsServices
                 (o, configuration) => o.Provider == "sqlite" || configuration.GetSection(KeysOptions.Section).Exists(),
                 "Accounts:Keys must be configured when Accounts:Storage:Provider is mysql or postgres: every process sharing the database needs the same keys (see docs/configuration.md).")
             .ValidateOnStart();
+        services.AddValidatedOptions<SmtpOptions>(SmtpOptions.Section);
+        services.AddSingleton<IValidateOptions<SmtpOptions>>(new MessageValidator<SmtpOptions>(o => o.Validate()));
         services.AddValidatedOptions<RedisSettings>(RedisSettings.Section)
             .Require(RedisSettings.Setting, o => o.ParseError() is null, "is not a valid Redis connection string (host[:port][,password=...,db=N,...]).");
         services.AddValidatedOptions<CodeOptions>(CodeOptions.Section)
