@@ -62,6 +62,7 @@ public sealed class RedisVerificationCodeStore(IRedisCommands redis, RedisKeys k
             "attempts", code.Attempts,
             "createdAt", code.CreatedAt.ToUnixTimeMilliseconds(),
             "expiresAt", code.ExpiresAt.ToUnixTimeMilliseconds(),
+            "payload", code.Payload ?? string.Empty,
         ];
         await redis.EvaluateAsync(Issue, new RedisValue[] { keys.LiveCode(code.Purpose.ToWire(), code.DestinationIndex), keys.Code(code.Id) }, args, cancellationToken);
     }
@@ -92,6 +93,7 @@ public sealed class RedisVerificationCodeStore(IRedisCommands redis, RedisKeys k
             CreatedAt = Ms(fields["createdAt"]),
             ExpiresAt = Ms(fields["expiresAt"]),
             ConsumedAt = fields.TryGetValue("consumedAt", out var consumed) ? Ms(consumed) : null,
+            Payload = fields.TryGetValue("payload", out var payload) && payload.Length > 0 ? payload : null,
         };
 
         // The key expires with the code, but Redis expiry is lazy to the millisecond: the clock decides.

@@ -32,6 +32,17 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task CodeCarriesItsPayloadBackWhenFoundLive()
+    {
+        var payload = "v1." + new string('p', 2000);
+        var code = NewCode("c-1") with { Payload = payload };
+
+        await Codes.IssueAsync(code, Ct);
+
+        (await Codes.FindLiveAsync(CodePurpose.Register, "dest-index-a", T0, Ct))!.Payload.ShouldBe(payload);
+    }
+
+    [Fact]
     public async Task IssueRetiresEarlierCodesOfTheSamePurposeAndDestination()
     {
         await Codes.IssueAsync(NewCode("c-1"), Ct);

@@ -16,11 +16,22 @@ public sealed class CodeIssuer(
     CodeOptions options,
     TimeProvider time)
 {
+    public Task<Result<VerificationTicket>> IssueAsync(
+        CodePurpose purpose,
+        DeliveryChannel channel,
+        string destination,
+        string? clientAddress,
+        CancellationToken cancellationToken) =>
+        IssueAsync(purpose, channel, destination, clientAddress, options.Lifetime, null, cancellationToken);
+
+    /// <summary>Issues a code with its own <paramref name="lifetime"/>, carrying <paramref name="payload"/> (already protected) until it is used.</summary>
     public async Task<Result<VerificationTicket>> IssueAsync(
         CodePurpose purpose,
         DeliveryChannel channel,
         string destination,
         string? clientAddress,
+        TimeSpan lifetime,
+        string? payload,
         CancellationToken cancellationToken)
     {
         var destinationIndex = protector.Destination(channel, destination);
@@ -47,11 +58,12 @@ public sealed class CodeIssuer(
             DestinationIndex = destinationIndex,
             CodeHash = protector.Code(id, digits),
             CreatedAt = now,
-            ExpiresAt = now + options.Lifetime,
+            ExpiresAt = now + lifetime,
+            Payload = payload,
         };
 
         await codes.IssueAsync(code, cancellationToken);
-        await sender.SendAsync(new OutgoingMessage(channel, destination, purpose, Text(purpose, digits, options.Lifetime)), cancellationToken);
+        await sender.SendAsync(new OutgoingMessage(channel, destination, purpose, Text(purpose, digits, lifetime)), cancellationToken);
         return new VerificationTicket(id, code.ExpiresAt);
     }
 

@@ -17,6 +17,14 @@ public sealed class CodeVerifier(IVerificationCodeStore codes, IFieldProtector p
         CodePurpose purpose,
         IEnumerable<string?> destinationIndexes,
         string? code,
+        CancellationToken cancellationToken) =>
+        (await VerifyAndTakeAsync(purpose, destinationIndexes, code, cancellationToken)).Error;
+
+    /// <summary>The code that matched (now spent), with what it carries; or why none did.</summary>
+    public async Task<Result<VerificationCode>> VerifyAndTakeAsync(
+        CodePurpose purpose,
+        IEnumerable<string?> destinationIndexes,
+        string? code,
         CancellationToken cancellationToken)
     {
         code = code?.Trim();
@@ -46,7 +54,7 @@ public sealed class CodeVerifier(IVerificationCodeStore codes, IFieldProtector p
             if (CryptographicOperations.FixedTimeEquals(expected, actual)
                 && await codes.TryConsumeAsync(live.Id, now, cancellationToken))
             {
-                return null;
+                return live;
             }
         }
 

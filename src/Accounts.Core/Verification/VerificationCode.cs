@@ -15,4 +15,10 @@ public sealed record VerificationCode
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset ExpiresAt { get; init; }
     public DateTimeOffset? ConsumedAt { get; init; }
+
+    /// <summary>
+    /// What the code confirms, when it confirms more than the destination (a pending registration), already
+    /// encrypted by the core: stores keep it opaque and drop it with the code.
+    /// </summary>
+    public string? Payload { get; init; }
 }

@@ -70,6 +70,8 @@ internal static class AccountsServices
         services.AddSingleton<DeleteAccount>();
         services.AddSingleton<RequestPasswordReset>();
         services.AddSingleton<ConfirmPasswordReset>();
+        services.AddSingleton<StartRegistration>();
+        services.AddSingleton<CompleteRegistration>();
 
         // HTTP.
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -165,6 +167,8 @@ internal static class AccountsServices
             .Require("Accounts:Codes:PerDestinationWindow", o => o.PerDestinationWindow > TimeSpan.Zero, "must be positive.")
             .Require("Accounts:Codes:PerAddressLimit", o => o.PerAddressLimit >= 1, "must be at least 1.")
             .Require("Accounts:Codes:PerAddressWindow", o => o.PerAddressWindow > TimeSpan.Zero, "must be positive.");
+        services.AddValidatedOptions<OtpOptions>(OtpOptions.Section)
+            .Require("Accounts:Otp:Expiry", o => o.Expiry >= TimeSpan.FromMinutes(1) && o.Expiry <= TimeSpan.FromDays(1), "must be between 00:01:00 and 1.00:00:00.");
         services.AddValidatedOptions<LockoutOptions>(LockoutOptions.Section)
             .Require("Accounts:Lockout:Threshold", o => o.Threshold >= 1, "must be at least 1.")
             .Require("Accounts:Lockout:Duration", o => o.Duration > TimeSpan.Zero, "must be positive.");

@@ -18,8 +18,8 @@ internal sealed class SqlVerificationCodeStore(StorageProvider provider) : IVeri
             transaction));
         await connection.ExecuteAsync(Sql.Command(
             """
-            INSERT INTO verification_codes (id, purpose, channel, destination_index, code_hash, attempts, created_at, expires_at, consumed_at)
-            VALUES (@Id, @Purpose, @Channel, @DestinationIndex, @CodeHash, @Attempts, @CreatedAt, @ExpiresAt, @ConsumedAt)
+            INSERT INTO verification_codes (id, purpose, channel, destination_index, code_hash, attempts, created_at, expires_at, consumed_at, payload)
+            VALUES (@Id, @Purpose, @Channel, @DestinationIndex, @CodeHash, @Attempts, @CreatedAt, @ExpiresAt, @ConsumedAt, @Payload)
             """,
             new
             {
@@ -32,6 +32,7 @@ internal sealed class SqlVerificationCodeStore(StorageProvider provider) : IVeri
                 CreatedAt = Sql.ToUnixMs(code.CreatedAt),
                 ExpiresAt = Sql.ToUnixMs(code.ExpiresAt),
                 ConsumedAt = Sql.ToUnixMs(code.ConsumedAt),
+                code.Payload,
             },
             cancellationToken,
             transaction));
@@ -44,7 +45,8 @@ internal sealed class SqlVerificationCodeStore(StorageProvider provider) : IVeri
         var row = await connection.QuerySingleOrDefaultAsync<CodeRow>(Sql.Command(
             """
             SELECT id AS Id, purpose AS Purpose, channel AS Channel, destination_index AS DestinationIndex, code_hash AS CodeHash,
-                   attempts AS Attempts, created_at AS CreatedAt, expires_at AS ExpiresAt, consumed_at AS ConsumedAt
+                   attempts AS Attempts, created_at AS CreatedAt, expires_at AS ExpiresAt, consumed_at AS ConsumedAt,
+                   payload AS Payload
             FROM verification_codes
             WHERE purpose = @purpose AND destination_index = @destinationIndex AND consumed_at IS NULL AND expires_at > @now
             ORDER BY created_at DESC, id DESC
@@ -87,6 +89,7 @@ internal sealed class SqlVerificationCodeStore(StorageProvider provider) : IVeri
         public long CreatedAt { get; init; }
         public long ExpiresAt { get; init; }
         public long? ConsumedAt { get; init; }
+        public string? Payload { get; init; }
 
         public VerificationCode ToCode() => new()
         {
@@ -99,6 +102,7 @@ internal sealed class SqlVerificationCodeStore(StorageProvider provider) : IVeri
             CreatedAt = Sql.FromUnixMs(CreatedAt),
             ExpiresAt = Sql.FromUnixMs(ExpiresAt),
             ConsumedAt = Sql.FromUnixMs(ConsumedAt),
+            Payload = Payload,
         };
     }
 }

@@ -1,0 +1,3 @@
+-- A code may carry what it confirms (a pending registration, encrypted by the core), so the person's choices
+-- wait with the code and vanish with it.
+ALTER TABLE verification_codes ADD COLUMN IF NOT EXISTS payload TEXT NULL;
