@@ -16,7 +16,8 @@ public sealed class OtpOptions
     public TimeSpan Expiry { get; set; } = TimeSpan.FromMinutes(15);
 }
 
-public sealed record PendingRegistration(string Status, DateTimeOffset ExpiresAt);
+/// <summary>A registration waiting for its one-time password, known by the id of the code that was sent.</summary>
+public sealed record PendingRegistration(string VerificationId, DateTimeOffset ExpiresAt);
 
 /// <summary>What a completed registration answers: the new user, signed in.</summary>
 public sealed record CompletedRegistration(TokenPair Tokens, UserProfile User);
@@ -61,7 +62,7 @@ public sealed class StartRegistration(
         var pending = new PendingPayload(name.Value, await hasher.HashAsync(password!, cancellationToken));
         var payload = protector.Protect(JsonSerializer.Serialize(pending, PendingPayload.Json));
         var ticket = await codes.IssueAsync(CodePurpose.Register, DeliveryChannel.Email, address.Value, clientAddress, options.Expiry, payload, cancellationToken);
-        return ticket.IsSuccess ? new PendingRegistration("pending", ticket.Value.ExpiresAt) : ticket.Error!;
+        return ticket.IsSuccess ? new PendingRegistration(ticket.Value.VerificationId, ticket.Value.ExpiresAt) : ticket.Error!;
     }
 }
 

@@ -13,7 +13,7 @@ public sealed class OtpRegistrationTests
         await using var core = await CoreHarness.StartAsync();
 
         var pending = await core.StartRegistration.ExecuteAsync("ada", "Ada@Example.com", CoreHarness.Password, null, Ct);
-        pending.Value.Status.ShouldBe("pending");
+        pending.Value.VerificationId.ShouldNotBeNullOrEmpty();
         pending.Value.ExpiresAt.ShouldBe(core.Clock.GetUtcNow() + TimeSpan.FromMinutes(15));
         var sent = core.Sender.Sent.Single();
         sent.Channel.ShouldBe(DeliveryChannel.Email);
