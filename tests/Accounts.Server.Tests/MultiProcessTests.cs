@@ -136,6 +136,7 @@ public sealed class MultiProcessTests : IAsyncLifetime
         }
 
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["Accounts__Tcp__Port"] = "0";
         start.Environment["Accounts__DataDirectory"] = data;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;

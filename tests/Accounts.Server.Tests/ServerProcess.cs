@@ -15,6 +15,7 @@ internal static class ServerProcess
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Accounts__Tcp__Port"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings)
         {

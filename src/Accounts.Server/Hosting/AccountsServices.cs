@@ -11,6 +11,7 @@ using Accounts.Delivery.Smtp;
 using Accounts.Security;
 using Accounts.Server.Http;
 using Accounts.Storage;
+using Accounts.Tcp;
 using Accounts.Storage.Hosting;
 using Accounts.Storage.MySql;
 using Accounts.Storage.Postgres;
@@ -36,6 +37,18 @@ internal static class AccountsServices
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // The binary TCP door shares Kestrel with HTTP. An endpoint configured in code makes Kestrel ignore the URLs,
+        // so when the door is open the HTTP URLs are bound here too, exactly as Kestrel would bind them.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var tcp = kestrel.ApplicationServices.GetRequiredService<IOptions<TcpOptions>>().Value;
+            if (tcp.Enabled)
+            {
+                kestrel.ListenUrls(context.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultUrl);
+                kestrel.ListenAccountsTcp(tcp);
+            }
+        });
+
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddAccountsOptions();
@@ -52,6 +65,7 @@ internal static class AccountsServices
             return new ChannelRouter(sp.GetRequiredService<OutboxMessageSender>(), smtp.Enabled ? new SmtpMessageSender(smtp) : null);
         });
         services.AddAccountsState();
+        services.AddAccountsTcp<Tcp.AccountsTcpDispatcher>();
 
         // The core: shared services, then one use case per operation.
         services.AddSingleton<UserDirectory>();
