@@ -31,22 +31,15 @@ internal static class AccountsServices
 
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        // HTTP on the configured URLs (ASPNETCORE_URLS, --urls), loopback unless told otherwise: a fresh `dotnet run`
+        // must not expose the service to the network. The binary TCP door shares Kestrel with HTTP, and an endpoint
+        // configured in code makes Kestrel ignore the URLs, so every endpoint is bound here. (When URLs are given
+        // explicitly Kestrel still logs that it "overrides" them; it binds exactly them.)
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : DefaultUrl;
+        builder.WebHost.ConfigureKestrel((_, kestrel) =>
         {
-            // Loopback unless told otherwise: a fresh `dotnet run` must not expose the service to the network.
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        // The binary TCP door shares Kestrel with HTTP. An endpoint configured in code makes Kestrel ignore the URLs,
-        // so when the door is open the HTTP URLs are bound here too, exactly as Kestrel would bind them.
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        {
-            var tcp = kestrel.ApplicationServices.GetRequiredService<IOptions<TcpOptions>>().Value;
-            if (tcp.Enabled)
-            {
-                kestrel.ListenUrls(context.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultUrl);
-                kestrel.ListenAccountsTcp(tcp);
-            }
+            kestrel.ListenUrls(urls);
+            kestrel.ListenAccountsTcp(kestrel.ApplicationServices.GetRequiredService<IOptions<TcpOptions>>().Value);
         });
 
         var services = builder.Services;

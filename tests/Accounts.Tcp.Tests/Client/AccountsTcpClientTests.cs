@@ -166,12 +166,12 @@ public sealed class AccountsTcpClientTests
     {
         await using var server = await TcpTestServer.StartAsync();
         server.Dispatcher.Answer = (_, _, context, _) => ValueTask.FromResult(TcpReply.Ok(new { connection = context.ConnectionId }));
-        await using var client = new AccountsTcpClient(new AccountsTcpClientOptions { Port = server.Port, IdleTimeout = TimeSpan.FromMilliseconds(100) });
+        await using var client = new AccountsTcpClient(new AccountsTcpClientOptions { Port = server.Port, IdleTimeout = TimeSpan.FromSeconds(1) });
         var ct = TestContext.Current.CancellationToken;
 
         var first = (await client.SendAsync(TcpRequestType.VerifyToken, new { token = "t" }, ct)).Payload.GetProperty("connection").GetString();
         var reused = (await client.SendAsync(TcpRequestType.VerifyToken, new { token = "t" }, ct)).Payload.GetProperty("connection").GetString();
-        await Task.Delay(200, ct);
+        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
         var replaced = (await client.SendAsync(TcpRequestType.VerifyToken, new { token = "t" }, ct)).Payload.GetProperty("connection").GetString();
 
         reused.ShouldBe(first);
