@@ -58,7 +58,8 @@ internal static class StateServices
     public static IServiceCollection AddAccountsState(this IServiceCollection services)
     {
         services.AddAccountsRedis(sp => sp.GetRequiredService<RedisSettings>().Parse());
-        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<RedisSettings>().RedisKeyPrefix));
+        // An empty prefix would mix Accounts' keys with everything else in the database: it means the default.
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<RedisSettings>().RedisKeyPrefix is { Length: > 0 } prefix ? prefix : RedisKeys.DefaultPrefix));
 
         services.AddSingleton<IVerificationCodeStore>(sp => Redis(sp) is { } redis
             ? new RedisVerificationCodeStore(redis, sp.GetRequiredService<RedisKeys>())
