@@ -123,28 +123,14 @@ public sealed class MultiProcessTests : IAsyncLifetime
         var data = Path.Combine(Path.GetTempPath(), "accounts-multi", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
         _directories.Add(data);
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Accounts.Server.dll")])
+        var port = ServerProcess.FreePort();
+        settings = new Dictionary<string, string?>(settings)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = data,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Accounts:DataDirectory"] = data,
         };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["Accounts__Tcp__Port"] = "0";
-        start.Environment["Accounts__DataDirectory"] = data;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
+        var process = ServerProcess.Start(settings);
         _processes.Add(process);
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -165,12 +151,5 @@ public sealed class MultiProcessTests : IAsyncLifetime
             DateTime.UtcNow.ShouldBeLessThan(deadline, "the server did not become ready");
             await Task.Delay(200, TestContext.Current.CancellationToken);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -35,28 +35,11 @@ public sealed class TcpDoorTests : IAsyncLifetime
         settings["Accounts:Passwords:MemoryKiB"] = "8192";
         settings["Accounts:Passwords:Iterations"] = "1";
         settings["Accounts:DataDirectory"] = _data;
-        var tcpPort = FreePort();
-        _httpPort = FreePort();
+        var tcpPort = ServerProcess.FreePort();
+        _httpPort = ServerProcess.FreePort();
         settings["Accounts:Tcp:Port"] = tcpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Accounts.Server.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var (key, value) in settings)
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_httpPort}";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        _server = Process.Start(start)!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
+        settings["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_httpPort}";
+        _server = ServerProcess.Start(settings);
 
         _client = new AccountsTcpClient("127.0.0.1", tcpPort);
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -188,12 +171,5 @@ public sealed class TcpDoorTests : IAsyncLifetime
             DateTime.UtcNow.ShouldBeLessThan(deadline, $"no OTP reached {email}");
             await Task.Delay(100, Ct);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
