@@ -30,9 +30,19 @@ public sealed class RequestPasswordReset(UserDirectory directory, IFieldProtecto
             : (DeliveryChannel.WhatsApp, user.PhoneCipher);
         if (cipher is not null)
         {
-            // A refusal by the sending limits is deliberately not told: it would say the account exists.
-            await issuer.IssueAsync(CodePurpose.PasswordReset, channel, protector.Unprotect(cipher), clientAddress, cancellationToken);
-            await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), AuditEvents.PasswordResetRequested, user.Id, clientAddress), cancellationToken);
+            // A refusal by the sending limits is deliberately not told: it would say the account exists. So is a
+            // delivery failure (an unknown login cannot fail to deliver); it goes to the audit log instead.
+            string? failure = null;
+            try
+            {
+                await issuer.IssueAsync(CodePurpose.PasswordReset, channel, protector.Unprotect(cipher), clientAddress, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                failure = "delivery failed: " + ex.GetType().Name;
+            }
+
+            await audit.WriteAsync(new AuditEvent(time.GetUtcNow(), AuditEvents.PasswordResetRequested, user.Id, clientAddress, failure), cancellationToken);
         }
 
         return new Done();

@@ -140,8 +140,16 @@ internal sealed class CapturingSender : IMessageSender
         }
     }
 
+    /// <summary>When set, sending fails with it, as a relay that does not answer.</summary>
+    public Exception? FailWith { get; set; }
+
     public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
+        if (FailWith is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
         lock (_sent)
         {
             _sent.Add(message);

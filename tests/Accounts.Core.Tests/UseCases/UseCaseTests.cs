@@ -96,6 +96,22 @@ public sealed class UseCaseTests
     }
 
     [Fact]
+    public async Task ResetRequestWhoseDeliveryFailsAnswersTheSameAndIsAudited()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+        core.Sender.FailWith = new IOException("relay down");
+
+        var result = await core.RequestReset.ExecuteAsync("ada", null, ct);
+
+        result.IsSuccess.ShouldBeTrue();
+        var events = await core.Storage.Audit.ListAsync(profile.Id, 10, ct);
+        events[0].Type.ShouldBe(AuditEvents.PasswordResetRequested);
+        events[0].Detail.ShouldBe("delivery failed: IOException");
+    }
+
+    [Fact]
     public async Task ResetRequestsOverTheSendingLimitStillAnswerTheSame()
     {
         await using var core = await CoreHarness.StartAsync();
