@@ -48,9 +48,23 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// Starts the server in <paramref name="workingDirectory"/> (its content root) with its data in
     /// <paramref name="dataDirectory"/>, and waits until it answers /health/ready.
     /// </summary>
+    public static Task<ServerProcess> StartAsync(
+        string serverPath, string workingDirectory, string dataDirectory, TimeSpan timeout, CancellationToken cancellationToken) =>
+        StartAsync(serverPath, workingDirectory, dataDirectory, new Dictionary<string, string>(), timeout, cancellationToken);
+
+    /// <summary>
+    /// As the overload above, with <paramref name="settings"/> as further environment variables of the server (such
+    /// as <c>Accounts__Tcp__Port</c>), set after the ones this class sets, so they may also replace them.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        string serverPath, string workingDirectory, string dataDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+        string serverPath,
+        string workingDirectory,
+        string dataDirectory,
+        IReadOnlyDictionary<string, string> settings,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (!File.Exists(serverPath))
         {
             throw new FileNotFoundException(
@@ -83,6 +97,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
         // The one information line wanted: Kestrel's "Now listening on", which names the port it was given.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
