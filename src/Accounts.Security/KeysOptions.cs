@@ -27,7 +27,7 @@ public sealed class SigningKeyOptions
     /// <summary>1 to 64 letters, digits, '-' or '_'; the JWT header's <c>kid</c>.</summary>
     public string? Id { get; set; }
 
-    /// <summary>An EC P-256 private key as PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>).</summary>
+    /// <summary>An EC P-256 private key as a PKCS#8 PEM block.</summary>
     public string? PrivateKeyPem { get; set; }
 }
 

@@ -28,7 +28,13 @@ public sealed class KeyRingTests
 
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         json["signing"]![0]!["id"]!.GetValue<string>().ShouldBe(ring.CurrentSigningKey.Id);
-        json["signing"]![0]!["privateKeyPem"]!.GetValue<string>().ShouldStartWith("-----BEGIN PRIVATE KEY-----");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            // A PKCS#8 PEM of a P-256 key: importing it proves the format better than looking at its header.
+            key.ImportFromPem(json["signing"]![0]!["privateKeyPem"]!.GetValue<string>());
+            key.KeySize.ShouldBe(256);
+        }
+
         json["encryption"]![0]!["id"]!.GetValue<string>().ShouldBe(ring.CurrentEncryptionKey.Id);
         Convert.FromBase64String(json["encryption"]![0]!["key"]!.GetValue<string>()).Length.ShouldBe(32);
         Convert.FromBase64String(json["indexKey"]!.GetValue<string>()).Length.ShouldBe(32);
