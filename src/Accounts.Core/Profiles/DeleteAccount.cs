@@ -14,7 +14,7 @@ public sealed class DeleteAccount(IUserStore users, ILockoutStore lockouts, ITok
 {
     public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? password, string? clientAddress, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(password))
+        if (string.IsNullOrEmpty(password) && !principal.IsVouchedByGateway)
         {
             return AccountErrors.Invalid("password", "password_required", "The password is required to delete the account.");
         }
@@ -25,7 +25,9 @@ public sealed class DeleteAccount(IUserStore users, ILockoutStore lockouts, ITok
             return AccountErrors.UserNotFound;
         }
 
-        if (await passwords.CheckAsync(user, password, AccountErrors.WrongPassword, clientAddress, cancellationToken) is { } error)
+        // A gateway vouching for the user did the re-authentication itself; a password it passes on is still checked.
+        if (!(principal.IsVouchedByGateway && string.IsNullOrEmpty(password))
+            && await passwords.CheckAsync(user, password, AccountErrors.WrongPassword, clientAddress, cancellationToken) is { } error)
         {
             return error;
         }

@@ -21,7 +21,7 @@ public sealed record ProfileChanges(
 
 /// <summary>
 /// Changes a profile. A new email or phone needs a <c>change-contact</c> code sent to it; a new password needs
-/// the current one, and ends every other session of the user.
+/// the current one (unless a trusted gateway vouches for the user), and ends every other session of the user.
 /// </summary>
 public sealed class UpdateProfile(
     IUserStore users,
@@ -103,7 +103,7 @@ public sealed class UpdateProfile(
         }
 
         // Proofs last: they spend attempts and codes, so they run only when the request is otherwise good.
-        if (changes.Password is not null)
+        if (changes.Password is not null && !principal.IsVouchedByGateway)
         {
             if (string.IsNullOrEmpty(changes.CurrentPassword))
             {
@@ -116,6 +116,10 @@ public sealed class UpdateProfile(
                 return error;
             }
 
+        }
+
+        if (changes.Password is not null)
+        {
             updated = updated with { PasswordHash = await hasher.HashAsync(changes.Password, cancellationToken) };
         }
 

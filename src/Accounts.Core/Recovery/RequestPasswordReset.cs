@@ -2,6 +2,7 @@ using Accounts.Core.Audit;
 using Accounts.Core.Errors;
 using Accounts.Core.Security;
 using Accounts.Core.Services;
+using Accounts.Core.Users;
 using Accounts.Core.Verification;
 
 namespace Accounts.Core.Recovery;
@@ -19,7 +20,22 @@ public sealed class RequestPasswordReset(UserDirectory directory, IFieldProtecto
             return AccountErrors.Invalid("login", "login_required", "A username, email or phone is required.");
         }
 
-        var user = await directory.FindByLoginAsync(login, cancellationToken);
+        return await SendAsync(await directory.FindByLoginAsync(login, cancellationToken), clientAddress, cancellationToken);
+    }
+
+    /// <summary>The same for an account named by id (the original <c>Recover_Password</c> job); the same answer whatever the id.</summary>
+    public async Task<Result<Done>> ExecuteForIdAsync(string? userId, string? clientAddress, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(userId) || UserId.Validate(userId) is not null)
+        {
+            return AccountErrors.Invalid("id", "invalid_id", "A valid account id is required.");
+        }
+
+        return await SendAsync(await directory.FindByIdAsync(userId, cancellationToken), clientAddress, cancellationToken);
+    }
+
+    private async Task<Result<Done>> SendAsync(UserRecord? user, string? clientAddress, CancellationToken cancellationToken)
+    {
         if (user is null)
         {
             return new Done();

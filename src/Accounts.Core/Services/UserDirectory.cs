@@ -30,6 +30,8 @@ public sealed class UserDirectory(IUserStore users, IFieldProtector protector)
         return username.IsSuccess ? await users.FindByUsernameAsync(Username.Normalize(username.Value), cancellationToken) : null;
     }
 
+    public Task<UserRecord?> FindByIdAsync(string userId, CancellationToken cancellationToken) => users.FindByIdAsync(userId, cancellationToken);
+
     public UserProfile ToProfile(UserRecord user) => new(
         user.Id,
         user.Username,

@@ -10,8 +10,14 @@ public sealed class SignOut(ISessionStore sessions, ITokenCache cache, IAuditLog
     public async Task<Result<Done>> ExecuteAsync(AccountPrincipal principal, string? clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await sessions.RevokeAsync(principal.SessionId, now, cancellationToken);
-        await cache.DropSessionAsync(principal.SessionId, now, cancellationToken);
+        if (principal.SessionId is not { } sessionId)
+        {
+            // A gateway's vouching is not a session of ours: there is nothing here to end.
+            return new Done();
+        }
+
+        await sessions.RevokeAsync(sessionId, now, cancellationToken);
+        await cache.DropSessionAsync(sessionId, now, cancellationToken);
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.SignedOut, principal.UserId, clientAddress), cancellationToken);
         return new Done();
     }

@@ -28,4 +28,12 @@ public static class Username
     }
 
     public static string Normalize(string username) => username.ToLowerInvariant();
+
+    /// <summary>
+    /// The username given to an account created by the original system's <c>Create_User</c> job, whose own
+    /// "Username" is a display name (the <c>Name</c> column): <c>u-</c> and 16 hex digits of the id's SHA-256,
+    /// stable for an id. The user signs in with the phone, and may choose a username later.
+    /// </summary>
+    public static string ForId(string id) =>
+        "u-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)))[..16];
 }

@@ -37,7 +37,7 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("The token is invalid, expired or revoked.");
         }
 
-        var identity = new ClaimsIdentity([new Claim(SubjectClaim, principal.UserId), new Claim(SessionClaim, principal.SessionId)], SchemeName, SubjectClaim, null);
+        var identity = new ClaimsIdentity([new Claim(SubjectClaim, principal.UserId), new Claim(SessionClaim, status.SessionId!)], SchemeName, SubjectClaim, null);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

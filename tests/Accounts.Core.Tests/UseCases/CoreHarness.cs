@@ -62,6 +62,8 @@ internal sealed class CoreHarness : IAsyncDisposable
     public VerifyToken VerifyToken { get; private set; } = null!;
     public UpdateProfile UpdateProfile { get; private set; } = null!;
     public RequestPasswordReset RequestReset { get; private set; } = null!;
+
+    public DeleteAccount DeleteAccount { get; private set; } = null!;
     public ConfirmPasswordReset ConfirmReset { get; private set; } = null!;
     public StartRegistration StartRegistration { get; private set; } = null!;
     public CompleteRegistration CompleteRegistration { get; private set; } = null!;
@@ -118,6 +120,7 @@ internal sealed class CoreHarness : IAsyncDisposable
         VerifyToken = new VerifyToken(Tokens, _storage.Sessions, Cache, Protector, Clock);
         UpdateProfile = new UpdateProfile(users, _storage.Sessions, Cache, Hasher, Protector, gate, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
         RequestReset = new RequestPasswordReset(directory, Protector, issuer, _storage.Audit, Clock);
+        DeleteAccount = new DeleteAccount(users, _storage.Lockouts, Cache, gate, _storage.Audit, Clock);
         StartRegistration = new StartRegistration(users, Hasher, Protector, issuer, OtpOptions);
         CompleteRegistration = new CompleteRegistration(users, Protector, verifier, sessions, directory, _storage.Audit, Clock);
         ConfirmReset = new ConfirmPasswordReset(directory, users, _storage.Sessions, Cache, _storage.Lockouts, Hasher, verifier, _storage.Audit, Clock);

@@ -1,0 +1,129 @@
+using Accounts.Core.Profiles;
+using Accounts.Core.Services;
+using Accounts.Core.Sessions;
+using Accounts.Core.Users;
+
+namespace Accounts.Core.Tests.UseCases;
+
+/// <summary>
+/// The original gateway's word (its job tokens, when the operator trusts them) stands in for re-authentication, not
+/// for proofs of possession; the by-id forms of sign-in and reset behave like the login forms.
+/// </summary>
+public sealed class GatewayVouchingTests
+{
+    private const string NewPassword = "a brand new passphrase";
+
+    [Fact]
+    public async Task GatewayMayChangeThePasswordWithoutTheCurrentOne()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+
+        var result = await core.UpdateProfile.ExecuteAsync(AccountPrincipal.VouchedByGateway(profile.Id), new ProfileChanges(Password: NewPassword), null, ct);
+
+        result.Error.ShouldBeNull();
+        (await core.SignIn.ExecuteAsync(new SignInRequest("ada", NewPassword), ct)).IsSuccess.ShouldBeTrue();
+        (await core.SignIn.ExecuteAsync(new SignInRequest("ada", CoreHarness.Password), ct)).Error!.Code.ShouldBe("invalid_credentials");
+    }
+
+    [Fact]
+    public async Task SessionStillNeedsTheCurrentPasswordToChangeIt()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+
+        var result = await core.UpdateProfile.ExecuteAsync(new AccountPrincipal(profile.Id, "some-session"), new ProfileChanges(Password: NewPassword), null, ct);
+
+        result.Error!.Code.ShouldBe("current_password_required");
+    }
+
+    [Fact]
+    public async Task GatewayStillNeedsACodeForANewPhone()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+
+        var result = await core.UpdateProfile.ExecuteAsync(AccountPrincipal.VouchedByGateway(profile.Id), new ProfileChanges(Phone: "+14155550123"), null, ct);
+
+        result.Error!.Code.ShouldBe("code_required");
+        (await core.Storage.Users.FindByIdAsync(profile.Id, ct))!.PhoneIndex.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task GatewayMayDeleteWithoutThePasswordButAWrongOneStillFails()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var ada = await core.RegisterAsync();
+        var bob = await core.RegisterAsync("bob", "bob@example.com");
+
+        (await core.DeleteAccount.ExecuteAsync(AccountPrincipal.VouchedByGateway(bob.Id), "not bob's password", null, ct)).Error!.Code.ShouldBe("wrong_password");
+        (await core.DeleteAccount.ExecuteAsync(new AccountPrincipal(ada.Id, "some-session"), null, null, ct)).Error!.Code.ShouldBe("password_required");
+        (await core.DeleteAccount.ExecuteAsync(AccountPrincipal.VouchedByGateway(ada.Id), null, null, ct)).IsSuccess.ShouldBeTrue();
+
+        (await core.Storage.Users.FindByIdAsync(ada.Id, ct)).ShouldBeNull();
+        (await core.Storage.Users.FindByIdAsync(bob.Id, ct)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task SignInByIdAnswersUnknownIdsLikeWrongPasswordsAndStartsNoSessionUnlessAsked()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+
+        (await core.SignIn.ExecuteForIdAsync("nobody", CoreHarness.Password, false, null, ct)).Error!.Code.ShouldBe("invalid_credentials");
+        (await core.SignIn.ExecuteForIdAsync(profile.Id, "wrong password here", false, null, ct)).Error!.Code.ShouldBe("invalid_credentials");
+
+        var checkOnly = await core.SignIn.ExecuteForIdAsync(profile.Id, CoreHarness.Password, false, null, ct);
+        checkOnly.IsSuccess.ShouldBeTrue();
+        checkOnly.Value.ShouldBeNull();
+
+        var withSession = await core.SignIn.ExecuteForIdAsync(profile.Id, CoreHarness.Password, true, null, ct);
+        (await core.VerifyToken.ExecuteAsync(withSession.Value!.AccessToken, ct)).Subject.ShouldBe(profile.Id);
+    }
+
+    [Fact]
+    public async Task SignInByIdCountsTowardTheLockout()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+        for (var i = 0; i < core.LockoutOptions.Threshold; i++)
+        {
+            await core.SignIn.ExecuteForIdAsync(profile.Id, "wrong password here", false, null, ct);
+        }
+
+        (await core.SignIn.ExecuteForIdAsync(profile.Id, CoreHarness.Password, false, null, ct)).Error!.Code.ShouldBe("account_locked");
+    }
+
+    [Fact]
+    public async Task ResetByIdSendsACodeToTheAccountAndNothingForAnUnknownId()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var profile = await core.RegisterAsync();
+        var before = core.Sender.Sent.Count;
+
+        (await core.RequestReset.ExecuteForIdAsync("nobody", null, ct)).IsSuccess.ShouldBeTrue();
+        core.Sender.Sent.Count.ShouldBe(before);
+
+        (await core.RequestReset.ExecuteForIdAsync(profile.Id, null, ct)).IsSuccess.ShouldBeTrue();
+        core.Sender.Sent.Count.ShouldBe(before + 1);
+        core.Sender.Sent[^1].Destination.ShouldBe("ada@example.com");
+        core.Sender.Sent[^1].Text.ShouldNotContain(CoreHarness.Password);
+    }
+
+    [Fact]
+    public void UsernameForAnIdIsAValidStableHandle()
+    {
+        var handle = Username.ForId("b8a7c0e2-3f5d-4a51-9d8e-1c2b3a4d5e6f");
+
+        Username.Parse(handle).IsSuccess.ShouldBeTrue();
+        handle.ShouldBe(Username.ForId("b8a7c0e2-3f5d-4a51-9d8e-1c2b3a4d5e6f"));
+        handle.ShouldNotBe(Username.ForId("another-id"));
+    }
+}
