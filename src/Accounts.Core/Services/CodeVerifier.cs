@@ -21,10 +21,35 @@ public sealed class CodeVerifier(IVerificationCodeStore codes, IFieldProtector p
         (await VerifyAndTakeAsync(purpose, destinationIndexes, code, cancellationToken)).Error;
 
     /// <summary>The code that matched (now spent), with what it carries; or why none did.</summary>
-    public async Task<Result<VerificationCode>> VerifyAndTakeAsync(
+    public Task<Result<VerificationCode>> VerifyAndTakeAsync(
         CodePurpose purpose,
         IEnumerable<string?> destinationIndexes,
         string? code,
+        CancellationToken cancellationToken) =>
+        VerifyCoreAsync(purpose, destinationIndexes, code, consume: true, cancellationToken);
+
+    /// <summary>
+    /// The code that matched, left live (the attempt is spent all the same): for a caller whose work may die before it
+    /// is done, which spends the code with <see cref="ConsumeAsync"/> once it is. A run that dies in between can run
+    /// again with the same code; a second use racing the first is stopped by what the work itself writes (a unique
+    /// id, phone or email), not by the code.
+    /// </summary>
+    public Task<Result<VerificationCode>> VerifyAsync(
+        CodePurpose purpose,
+        IEnumerable<string?> destinationIndexes,
+        string? code,
+        CancellationToken cancellationToken) =>
+        VerifyCoreAsync(purpose, destinationIndexes, code, consume: false, cancellationToken);
+
+    /// <summary>Spends a code <see cref="VerifyAsync"/> matched; false when it was spent already.</summary>
+    public Task<bool> ConsumeAsync(VerificationCode code, CancellationToken cancellationToken) =>
+        codes.TryConsumeAsync(code.Id, time.GetUtcNow(), cancellationToken);
+
+    private async Task<Result<VerificationCode>> VerifyCoreAsync(
+        CodePurpose purpose,
+        IEnumerable<string?> destinationIndexes,
+        string? code,
+        bool consume,
         CancellationToken cancellationToken)
     {
         code = code?.Trim();
@@ -52,7 +77,7 @@ public sealed class CodeVerifier(IVerificationCodeStore codes, IFieldProtector p
             var expected = Encoding.ASCII.GetBytes(live.CodeHash);
             var actual = Encoding.ASCII.GetBytes(protector.Code(live.Id, code));
             if (CryptographicOperations.FixedTimeEquals(expected, actual)
-                && await codes.TryConsumeAsync(live.Id, now, cancellationToken))
+                && (!consume || await codes.TryConsumeAsync(live.Id, now, cancellationToken)))
             {
                 return live;
             }

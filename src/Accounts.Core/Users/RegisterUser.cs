@@ -130,9 +130,13 @@ public sealed class RegisterUser(
 
         var emailIndex = email is null ? null : protector.Email(email);
         var phoneIndex = phone is null ? null : protector.Phone(phone);
-        if (await codes.VerifyAndConsumeAsync(CodePurpose.Register, [emailIndex, phoneIndex], request.Code, cancellationToken) is { } codeError)
+        // The code is spent only once the account is stored: a run that dies in between (a worker killed while it
+        // hashes) can be run again with the same code. Two runs racing with one code: the unique id, email and phone
+        // let one account in, not two.
+        var verified = await codes.VerifyAsync(CodePurpose.Register, [emailIndex, phoneIndex], request.Code, cancellationToken);
+        if (!verified.IsSuccess)
         {
-            return codeError;
+            return verified.Error!;
         }
 
         var now = time.GetUtcNow();
@@ -157,6 +161,8 @@ public sealed class RegisterUser(
         {
             return conflict;
         }
+
+        await codes.ConsumeAsync(verified.Value, cancellationToken);
 
         await audit.WriteAsync(new AuditEvent(now, AuditEvents.Registered, id, request.ClientAddress), cancellationToken);
         return directory.ToProfile(user);

@@ -127,3 +127,33 @@ public sealed class GatewayVouchingTests
         handle.ShouldNotBe(Username.ForId("another-id"));
     }
 }
+
+/// <summary>A registration that dies before the account is stored (a worker killed mid-job) can run again with its code.</summary>
+public sealed class RegistrationCrashTests
+{
+    [Fact]
+    public async Task RegistrationThatDiesBeforeStoringLeavesTheCodeUsableAndAStoredOneSpendsIt()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await core.RequestCode.ExecuteAsync(new Verification.VerificationRequest("whatsapp", "+14155550123", "register"), ct);
+        var code = core.Sender.LatestCode("+14155550123");
+        var request = new Registration("ada", CoreHarness.Password, code, Phone: "+14155550123", Id: "ada-id");
+        var hasher = core.Hasher;
+
+        core.UseHasher(new DyingHasher());
+        await Should.ThrowAsync<OperationCanceledException>(() => core.Register.ExecuteAsync(request, ct));
+        (await core.Storage.Users.FindByIdAsync("ada-id", ct)).ShouldBeNull();
+
+        core.UseHasher(hasher);
+        (await core.Register.ExecuteAsync(request, ct)).Error.ShouldBeNull();
+        (await core.Register.ExecuteAsync(request with { Id = "other-id", Username = "other" }, ct)).Error!.Code.ShouldBe("invalid_code");
+    }
+
+    private sealed class DyingHasher : Security.IPasswordHasher
+    {
+        public Task<string> HashAsync(string password, CancellationToken cancellationToken) => throw new OperationCanceledException("the process died");
+
+        public Task<Security.PasswordVerification> VerifyAsync(string hash, string password, CancellationToken cancellationToken) => throw new OperationCanceledException("the process died");
+    }
+}
