@@ -1,5 +1,7 @@
 using Accounts.Server.Health;
 using Accounts.Server.Hosting;
+using Accounts.Server.Jobs;
+using Accounts.Server.Notifications;
 using Accounts.Server.PasswordResets;
 using Accounts.Server.Sessions;
 using Accounts.Server.Tokens;
@@ -23,6 +25,8 @@ app.MapUsersApi();
 app.MapSessionsApi();
 app.MapPasswordResetsApi();
 app.MapTokensApi();
+app.MapJobsApi();
+app.MapNotificationsApi();
 app.MapOpenApi();
 
 await app.RunAsync();

@@ -18,11 +18,17 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _keepData;
+    private readonly bool _realTime;
     private readonly Func<ValueTask> _dropStack;
 
-    public AccountsApplication(IDictionary<string, string?>? settings = null, string? dataDirectory = null, bool keepData = false)
+    /// <param name="realTime">
+    /// Run on the system clock instead of <see cref="Clock"/>: for tests where another process's clock meets this
+    /// one's (Node's bull schedules delayed jobs by its own time).
+    /// </param>
+    public AccountsApplication(IDictionary<string, string?>? settings = null, string? dataDirectory = null, bool keepData = false, bool realTime = false)
     {
         _keepData = keepData;
+        _realTime = realTime;
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "accounts-tests", Guid.NewGuid().ToString("N"));
         _settings = new Dictionary<string, string?>
         {
@@ -57,7 +63,10 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        if (!_realTime)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -12,6 +12,9 @@ public sealed class StartupTests : IDisposable
     [InlineData("Accounts:Codes:Lifetime", "00:00:10", "Accounts:Codes:Lifetime must be between")]
     [InlineData("Accounts:Redis", "not a host:port,db=x", "Accounts:Redis is not a valid Redis connection string")]
     [InlineData("Accounts:Storage:Provider", "oracle", "Accounts:Storage:Provider must be sqlite, mysql or postgres")]
+    [InlineData("Accounts:Queues:Enabled", "Create_User,Send_Spam", "Accounts:Queues:Enabled: 'Send_Spam' is not a queue")]
+    [InlineData("Accounts:Queues:LegacyTokenSecret", "short", "Accounts:Queues:LegacyTokenSecret: must be at least 16 characters")]
+    [InlineData("Accounts:Queues:Workers:Read_User:Concurrency", "0", "Accounts:Queues:Workers:Read_User")]
     public async Task BadSettingStopsStartWithItsName(string setting, string value, string message)
     {
         var (exitCode, output) = await StartAsync(new() { [setting] = value });

@@ -33,6 +33,8 @@ internal static class TestStack
         {
             ["Accounts:Redis"] = redis,
             ["Accounts:RedisKeyPrefix"] = $"{name}:",
+            // Tests run side by side on one Redis: each app's workers must see only its own Bull queues.
+            ["Accounts:Queues:Prefix"] = name,
         };
 
         // Keys from configuration, as the server engines require: every process of a deployment shares them.

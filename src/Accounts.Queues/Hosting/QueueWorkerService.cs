@@ -15,6 +15,7 @@ internal sealed partial class QueueWorkerService : IHostedService, IAsyncDisposa
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private Task _starting = Task.CompletedTask;
+    private int _disposed;
 
     public QueueWorkerService(IJobQueue queue, string queueName, IJobHandler handler, QueueWorkerOptions options, TimeProvider time, ILogger<QueueWorkerService> logger)
     {
@@ -32,6 +33,12 @@ internal sealed partial class QueueWorkerService : IHostedService, IAsyncDisposa
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // A host may stop a service it has disposed already (a test host torn down twice): nothing is left to stop.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _starting;
         await _worker.StopAsync(cancellationToken);
@@ -39,6 +46,11 @@ internal sealed partial class QueueWorkerService : IHostedService, IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await _starting;
         await _worker.DisposeAsync();

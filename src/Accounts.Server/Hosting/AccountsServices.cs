@@ -8,8 +8,12 @@ using Accounts.Core.Users;
 using Accounts.Core.Verification;
 using Accounts.Delivery.Outbox;
 using Accounts.Delivery.Smtp;
+using Accounts.Notifications;
+using Accounts.Notifications.SocketIo;
 using Accounts.Security;
 using Accounts.Server.Http;
+using Accounts.Server.Jobs;
+using Accounts.Server.Notifications;
 using Accounts.Storage;
 using Accounts.Tcp;
 using Accounts.Storage.Hosting;
@@ -42,6 +46,10 @@ internal static class AccountsServices
             kestrel.ListenAccountsTcp(kestrel.ApplicationServices.GetRequiredService<IOptions<TcpOptions>>().Value);
         });
 
+        // Request lines carry the URL, and a hub connection's URL carries its access token (access_token=..., all a
+        // browser can send on a WebSocket): these lines are off unless Logging:LogLevel asks for them by this name.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddAccountsOptions();
@@ -59,6 +67,14 @@ internal static class AccountsServices
         });
         services.AddAccountsState();
         services.AddAccountsTcp<Tcp.AccountsTcpDispatcher>();
+        services.AddAccountsJobs(builder.Configuration);
+        // Outcomes of jobs on their way to their users: through Redis when it is configured, so that an outcome a
+        // worker produces reaches a hub connection held by another process; in the process otherwise.
+        services.AddAccountsNotifications(sp => sp.GetRequiredService<RedisSettings>().Enabled ? sp.GetRequiredService<Accounts.Storage.Redis.RedisKeys>().Prefix : null);
+        services.AddSignalR();
+        services.AddNotificationsHub();
+        // The original messages server, when configured: every outcome is emitted there as event Profile too.
+        services.AddSocketIoBridge(builder.Configuration);
 
         // The core: shared services, then one use case per operation.
         services.AddSingleton<UserDirectory>();
