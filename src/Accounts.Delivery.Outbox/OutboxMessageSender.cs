@@ -16,7 +16,7 @@ public sealed class OutboxMessageSender(string path, TimeProvider time) : IMessa
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public async Task<string?> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var line = JsonSerializer.Serialize(
             new OutboxLine(time.GetUtcNow(), message.Channel.ToWire(), message.Destination, message.Purpose.ToWire(), message.Text),
@@ -56,6 +56,8 @@ public sealed class OutboxMessageSender(string path, TimeProvider time) : IMessa
         {
             _gate.Release();
         }
+
+        return null;
     }
 
     private sealed record OutboxLine(DateTimeOffset At, string Channel, string Destination, string Purpose, string Text);

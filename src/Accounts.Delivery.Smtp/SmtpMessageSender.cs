@@ -7,7 +7,7 @@ namespace Accounts.Delivery.Smtp;
 /// <summary>Sends email messages through an SMTP relay, one connection per message (codes are rare and small).</summary>
 public sealed class SmtpMessageSender(SmtpOptions options) : IMessageSender
 {
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public async Task<string?> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (message.Channel != DeliveryChannel.Email)
         {
@@ -29,7 +29,21 @@ public sealed class SmtpMessageSender(SmtpOptions options) : IMessageSender
             BodyEncoding = System.Text.Encoding.UTF8,
             SubjectEncoding = System.Text.Encoding.UTF8,
         };
-        await client.SendMailAsync(mail, cancellationToken);
+        try
+        {
+            await client.SendMailAsync(mail, cancellationToken);
+        }
+        catch (SmtpFailedRecipientException ex) when ((int)ex.StatusCode >= 500)
+        {
+            // The relay refused this address for good (5xx): another try would be refused the same way.
+            throw new DeliveryFailedException($"The SMTP relay refused the recipient ({(int)ex.StatusCode}).", retryable: false, ex);
+        }
+        catch (SmtpException ex)
+        {
+            throw new DeliveryFailedException($"The SMTP relay did not take the message ({(int)ex.StatusCode}).", retryable: true, ex);
+        }
+
+        return null;
     }
 
     private static string Subject(CodePurpose purpose) => purpose switch

@@ -42,6 +42,9 @@ public sealed class AccountStorage : IDisposable, IAsyncDisposable
 
     public SchemaMigrator Migrator { get; }
 
+    /// <summary>The outbox of code requests; it encrypts destinations, hence the protector.</summary>
+    public ICodeRequestOutbox CodeRequests(Accounts.Core.Security.IFieldProtector protector) => new SqlCodeRequestOutbox(Provider, protector);
+
     public void Dispose() => Provider.Dispose();
 
     public ValueTask DisposeAsync() => Provider.DisposeAsync();

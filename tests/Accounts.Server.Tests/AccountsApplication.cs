@@ -88,11 +88,35 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
         }
     }
 
-    /// <summary>The messages the outbox holds, oldest first.</summary>
-    public IReadOnlyList<JsonObject> OutboxMessages() =>
-        File.Exists(OutboxPath)
+    /// <summary>
+    /// Waits until every code requested so far has been through the bus: none unpublished, none waiting or being
+    /// handled. Codes are sent in the background (the outbox, the relay, the bus), so tests wait before reading them.
+    /// </summary>
+    public async Task CodesDeliveredAsync()
+    {
+        var relay = Services.GetRequiredService<Accounts.Server.Deliveries.CodeRequestRelay>();
+        var bus = Services.GetRequiredService<Accounts.Server.Deliveries.InProcessCodeBus>();
+        var outbox = Services.GetRequiredService<Accounts.Core.Verification.ICodeRequestOutbox>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (relay.IsBusy || bus.Pending > 0 || (await outbox.UnpublishedAsync(1, CancellationToken.None)).Count > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Code requests were still on their way after 20 s.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>The messages the outbox holds, oldest first, once the codes requested so far are delivered.</summary>
+    public IReadOnlyList<JsonObject> OutboxMessages()
+    {
+        CodesDeliveredAsync().GetAwaiter().GetResult();
+        return File.Exists(OutboxPath)
             ? File.ReadAllLines(OutboxPath).Select(line => JsonNode.Parse(line)!.AsObject()).ToList()
             : [];
+    }
 
     /// <summary>The code in the newest message sent to <paramref name="destination"/>.</summary>
     public string LatestCode(string destination)

@@ -18,7 +18,9 @@ public sealed class MultiProcessTests : IAsyncLifetime
     private Func<ValueTask> _dropStack = () => ValueTask.CompletedTask;
     private HttpClient _a = null!;
     private HttpClient _b = null!;
+    private readonly HashSet<string> _seen = [];
     private string _outboxA = null!;
+    private string _outboxB = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -29,7 +31,7 @@ public sealed class MultiProcessTests : IAsyncLifetime
         settings["Accounts:Passwords:Iterations"] = "1";
 
         (_a, _outboxA) = await StartAsync(settings);
-        (_b, _) = await StartAsync(settings);
+        (_b, _outboxB) = await StartAsync(settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -62,7 +64,7 @@ public sealed class MultiProcessTests : IAsyncLifetime
     {
         (await _a.PostAsJsonAsync("/v1/verifications", new { channel = "email", destination = "ada@example.com", purpose = "register" }))
             .StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        var code = LatestCode(_outboxA, "ada@example.com");
+        var code = await OutboxFiles.NextCodeAsync("ada@example.com", _seen, _outboxA, _outboxB);
 
         var response = await _b.PostAsJsonAsync("/v1/users", new { username = "ada", password = TestUsers.Password, email = "ada@example.com", code });
 
@@ -101,7 +103,7 @@ public sealed class MultiProcessTests : IAsyncLifetime
     private async Task RegisterAsync(string username, string email)
     {
         (await _a.PostAsJsonAsync("/v1/verifications", new { channel = "email", destination = email, purpose = "register" })).EnsureSuccessStatusCode();
-        var response = await _a.PostAsJsonAsync("/v1/users", new { username, password = TestUsers.Password, email, code = LatestCode(_outboxA, email) });
+        var response = await _a.PostAsJsonAsync("/v1/users", new { username, password = TestUsers.Password, email, code = await OutboxFiles.NextCodeAsync(email, _seen, _outboxA, _outboxB) });
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
@@ -110,12 +112,6 @@ public sealed class MultiProcessTests : IAsyncLifetime
         var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client.SendAsync(request);
-    }
-
-    private static string LatestCode(string outbox, string destination)
-    {
-        var message = File.ReadAllLines(outbox).Select(line => JsonNode.Parse(line)!).Last(m => (string?)m["destination"] == destination);
-        return System.Text.RegularExpressions.Regex.Match((string)message["text"]!, @"\b\d{6}\b").Value;
     }
 
     private async Task<(HttpClient Client, string Outbox)> StartAsync(Dictionary<string, string?> settings)

@@ -7,9 +7,15 @@ using Accounts.Core.Verification;
 
 namespace Accounts.Core.Services;
 
-/// <summary>Makes a code, keeps only its keyed hash, and sends the digits to the destination, within sending limits.</summary>
+/// <summary>
+/// Codes, in two steps. <see cref="IssueAsync(CodePurpose, DeliveryChannel, string, string?, CancellationToken)"/>
+/// (the request path) checks the sending limits and writes a <see cref="CodeRequest"/> to the outbox — nothing else,
+/// so a request is accepted even while the bus or the provider is down. <see cref="DeliverAsync"/> (the sender, fed by
+/// the bus) makes the code, keeps only its keyed hash, and sends the digits.
+/// </summary>
 public sealed class CodeIssuer(
     IVerificationCodeStore codes,
+    ICodeRequestOutbox outbox,
     IMessageSender sender,
     IFieldProtector protector,
     IRateLimitCounter limits,
@@ -25,6 +31,17 @@ public sealed class CodeIssuer(
         IssueAsync(purpose, channel, destination, clientAddress, options.Lifetime, null, cancellationToken);
 
     /// <summary>Issues a code with its own <paramref name="lifetime"/>, carrying <paramref name="payload"/> (already protected) until it is used.</summary>
+    public Task<Result<VerificationTicket>> IssueAsync(
+        CodePurpose purpose,
+        DeliveryChannel channel,
+        string destination,
+        string? clientAddress,
+        TimeSpan lifetime,
+        string? payload,
+        CancellationToken cancellationToken) =>
+        IssueAsync(purpose, channel, destination, clientAddress, lifetime, payload, null, cancellationToken);
+
+    /// <summary>The same, for a job: <paramref name="requester"/> (the account's id and the job's) is told when the code is sent.</summary>
     public async Task<Result<VerificationTicket>> IssueAsync(
         CodePurpose purpose,
         DeliveryChannel channel,
@@ -32,39 +49,72 @@ public sealed class CodeIssuer(
         string? clientAddress,
         TimeSpan lifetime,
         string? payload,
+        CodeRequester? requester,
         CancellationToken cancellationToken)
     {
-        var destinationIndex = protector.Destination(channel, destination);
+        if (await CheckLimitsAsync(channel, destination, clientAddress, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
 
+        var now = time.GetUtcNow();
+        var request = new CodeRequest
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            Purpose = purpose,
+            Channel = channel,
+            Destination = destination,
+            Lifetime = lifetime,
+            Payload = payload,
+            UserId = requester?.UserId,
+            JobId = requester?.JobId,
+            CreatedAt = now,
+        };
+        await outbox.AddAsync(request, cancellationToken);
+        return new VerificationTicket(request.Id, now + lifetime);
+    }
+
+    /// <summary>The sending limits for a request that did not pass through <see cref="IssueAsync(CodePurpose, DeliveryChannel, string, string?, CancellationToken)"/> (another producer's message on the bus).</summary>
+    public async Task<Error?> CheckLimitsAsync(DeliveryChannel channel, string destination, string? clientAddress, CancellationToken cancellationToken)
+    {
         if (clientAddress is not null
             && await limits.TryAcquireAsync("codes:address:" + clientAddress, options.PerAddressLimit, options.PerAddressWindow, cancellationToken) is { } addressWait)
         {
             return AccountErrors.TooManyCodes(addressWait);
         }
 
+        var destinationIndex = protector.Destination(channel, destination);
         if (await limits.TryAcquireAsync("codes:destination:" + destinationIndex, options.PerDestinationLimit, options.PerDestinationWindow, cancellationToken) is { } destinationWait)
         {
             return AccountErrors.TooManyCodes(destinationWait);
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// Makes the request's code (retiring earlier live ones for the destination), stores its hash and sends it; returns
+    /// the provider's message id. The code lives <see cref="CodeRequest.Lifetime"/> from now, not from the request.
+    /// </summary>
+    public async Task<string?> DeliverAsync(CodeRequest request, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var digits = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
         var id = Guid.CreateVersion7(now).ToString("N");
         var code = new VerificationCode
         {
             Id = id,
-            Purpose = purpose,
-            Channel = channel,
-            DestinationIndex = destinationIndex,
+            Purpose = request.Purpose,
+            Channel = request.Channel,
+            DestinationIndex = protector.Destination(request.Channel, request.Destination),
             CodeHash = protector.Code(id, digits),
             CreatedAt = now,
-            ExpiresAt = now + lifetime,
-            Payload = payload,
+            ExpiresAt = now + request.Lifetime,
+            Payload = request.Payload,
         };
 
         await codes.IssueAsync(code, cancellationToken);
-        await sender.SendAsync(new OutgoingMessage(channel, destination, purpose, Text(purpose, digits, lifetime)), cancellationToken);
-        return new VerificationTicket(id, code.ExpiresAt);
+        return await sender.SendAsync(new OutgoingMessage(request.Channel, request.Destination, request.Purpose, Text(request.Purpose, digits, request.Lifetime)), cancellationToken);
     }
 
     private static string Text(CodePurpose purpose, string digits, TimeSpan lifetime)
@@ -81,3 +131,6 @@ public sealed class CodeIssuer(
 }
 
 public sealed record VerificationTicket(string VerificationId, DateTimeOffset ExpiresAt);
+
+/// <summary>Who asked for a code through a job: the account's id (the job's <c>Id</c>) and the job's id.</summary>
+public sealed record CodeRequester(string UserId, string? JobId);

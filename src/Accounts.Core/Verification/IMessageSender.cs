@@ -6,5 +6,9 @@ public sealed record OutgoingMessage(DeliveryChannel Channel, string Destination
 /// <summary>Delivers messages: the local outbox by default; SMTP, WhatsApp and SMS when configured.</summary>
 public interface IMessageSender
 {
-    Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends the message; returns the provider's id for it (Twilio's message SID) when it has one. A provider's refusal
+    /// is a <see cref="DeliveryFailedException"/> saying whether a retry may succeed.
+    /// </summary>
+    Task<string?> SendAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }

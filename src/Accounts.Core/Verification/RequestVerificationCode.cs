@@ -4,14 +4,15 @@ using Accounts.Core.Users;
 
 namespace Accounts.Core.Verification;
 
-public sealed record VerificationRequest(string? Channel, string? Destination, string? Purpose, string? ClientAddress = null);
+/// <param name="Requester">The account and job a queue's request comes from: they are told when the code is sent.</param>
+public sealed record VerificationRequest(string? Channel, string? Destination, string? Purpose, string? ClientAddress = null, CodeRequester? Requester = null);
 
 /// <summary>
 /// Sends a 6-digit code to an email address or phone, to prove it belongs to the person at hand: before
 /// registering (purpose <c>register</c>) or before a profile takes a new contact (<c>change-contact</c>).
 /// Password reset codes are sent only by <see cref="Recovery.RequestPasswordReset"/>.
 /// </summary>
-public sealed class RequestVerificationCode(CodeIssuer issuer)
+public sealed class RequestVerificationCode(CodeIssuer issuer, CodeOptions options)
 {
     public async Task<Result<VerificationTicket>> ExecuteAsync(VerificationRequest request, CancellationToken cancellationToken)
     {
@@ -33,6 +34,6 @@ public sealed class RequestVerificationCode(CodeIssuer issuer)
             return destination.Error! with { Field = "destination" };
         }
 
-        return await issuer.IssueAsync(purpose, channel, destination.Value, request.ClientAddress, cancellationToken);
+        return await issuer.IssueAsync(purpose, channel, destination.Value, request.ClientAddress, options.Lifetime, null, request.Requester, cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ using Accounts.Delivery.Smtp;
 using Accounts.Notifications;
 using Accounts.Notifications.SocketIo;
 using Accounts.Security;
+using Accounts.Server.Deliveries;
 using Accounts.Server.Http;
 using Accounts.Server.Jobs;
 using Accounts.Server.Notifications;
@@ -68,6 +69,7 @@ internal static class AccountsServices
         services.AddAccountsState();
         services.AddAccountsTcp<Tcp.AccountsTcpDispatcher>();
         services.AddAccountsJobs(builder.Configuration);
+        services.AddCodeDelivery(builder.Configuration);
         // Outcomes of jobs on their way to their users: through Redis when it is configured, so that an outcome a
         // worker produces reaches a hub connection held by another process; in the process otherwise.
         services.AddAccountsNotifications(sp => sp.GetRequiredService<RedisSettings>().Enabled ? sp.GetRequiredService<Accounts.Storage.Redis.RedisKeys>().Prefix : null);

@@ -8,7 +8,7 @@ namespace Accounts.Server.Hosting;
 /// </summary>
 internal sealed class ChannelRouter(IMessageSender outbox, IMessageSender? email) : IMessageSender
 {
-    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+    public Task<string?> SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
         message.Channel == DeliveryChannel.Email && email is not null
             ? email.SendAsync(message, cancellationToken)
             : outbox.SendAsync(message, cancellationToken);

@@ -111,7 +111,10 @@ internal sealed partial class AccountJobHandler(
             job.Id,
             new JobStatus(failedReason is null ? JobStatusBook.Completed : JobStatusBook.Failed, failedReason, now),
             cancellationToken);
-        await outcomes.PublishAsync(new Outcome(userId, job.QueueName, job.Id, outcome.Status, outcome.Message?.DeepClone(), now), cancellationToken);
+        if (outcome.Notify)
+        {
+            await outcomes.PublishAsync(new Outcome(userId, job.QueueName, job.Id, outcome.Status, outcome.Message?.DeepClone(), now), cancellationToken);
+        }
     }
 
     private static partial class Log

@@ -13,6 +13,12 @@ internal sealed record JobOutcome(bool Status, JsonNode? Message, bool Rejected 
     public const string SessionExpired = "Session expired. Please log in again.";
     public const string ProcessingError = "Error processing job";
 
+    /// <summary>
+    /// False when someone else tells the user later (a <c>Verification</c> job's code is sent, and notified, by the
+    /// code sender once the request has crossed the bus).
+    /// </summary>
+    public bool Notify { get; init; } = true;
+
     /// <summary>What only the job's return value carries, never a notification (tokens of <c>Verify_User</c>).</summary>
     public JsonObject? Private { get; init; }
 

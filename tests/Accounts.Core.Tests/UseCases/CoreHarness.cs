@@ -109,11 +109,15 @@ internal sealed class CoreHarness : IAsyncDisposable
     {
         var users = _storage.Users;
         var directory = new UserDirectory(users, Protector);
-        var issuer = new CodeIssuer(_storage.Codes, Sender, Protector, new InMemoryRateLimitCounter(Clock), CodeOptions, Clock);
+        // The bus, in its simplest form: each request is delivered as soon as it is in the outbox (the server's relay
+        // does the same in the background), so the use cases' tests read the code at once.
+        var outbox = new InlineDelivery(_storage.CodeRequests(Protector));
+        var issuer = new CodeIssuer(_storage.Codes, outbox, Sender, Protector, new InMemoryRateLimitCounter(Clock), CodeOptions, Clock);
+        outbox.Deliver = new DeliverVerificationCode(outbox, issuer, CodeOptions, Clock);
         var verifier = new CodeVerifier(_storage.Codes, Protector, CodeOptions, Clock);
         var gate = new PasswordGate(Hasher, _storage.Lockouts, users, _storage.Audit, LockoutOptions, Clock);
         var sessions = new SessionIssuer(_storage.Sessions, Tokens, Protector, TokenOptions, Clock);
-        RequestCode = new RequestVerificationCode(issuer);
+        RequestCode = new RequestVerificationCode(issuer, CodeOptions);
         Register = new RegisterUser(users, Hasher, Protector, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
         SignIn = new SignIn(directory, gate, sessions, _storage.Audit, Clock);
         Refresh = new RefreshSession(_storage.Sessions, Cache, Protector, sessions, _storage.Audit, Clock);
@@ -146,11 +150,11 @@ internal sealed class CapturingSender : IMessageSender
     /// <summary>When set, sending fails with it, as a relay that does not answer.</summary>
     public Exception? FailWith { get; set; }
 
-    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    public Task<string?> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         if (FailWith is { } failure)
         {
-            return Task.FromException(failure);
+            return Task.FromException<string?>(failure);
         }
 
         lock (_sent)
@@ -158,9 +162,41 @@ internal sealed class CapturingSender : IMessageSender
             _sent.Add(message);
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult<string?>(null);
     }
 
     public string LatestCode(string destination) =>
         System.Text.RegularExpressions.Regex.Match(Sent.Last(m => m.Destination == destination).Text, @"\b\d{6}\b").Value;
+}
+
+/// <summary>The outbox, delivering each request as it is added: the bus with no distance.</summary>
+internal sealed class InlineDelivery(ICodeRequestOutbox inner) : ICodeRequestOutbox
+{
+    public DeliverVerificationCode Deliver { get; set; } = null!;
+
+    public async Task AddAsync(CodeRequest request, CancellationToken cancellationToken)
+    {
+        await inner.AddAsync(request, cancellationToken);
+        if (request.PublishedAt is null)
+        {
+            await inner.MarkPublishedAsync(request.Id, request.CreatedAt, cancellationToken);
+            var delivered = await Deliver.ExecuteAsync(new CodeRequestMessage(request.Id, "inline/" + request.Id, request.UserId, request.Destination), cancellationToken);
+            delivered.Error.ShouldBeNull();
+        }
+    }
+
+    public Task<IReadOnlyList<CodeRequest>> UnpublishedAsync(int max, CancellationToken cancellationToken) => inner.UnpublishedAsync(max, cancellationToken);
+
+    public Task<bool> MarkPublishedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => inner.MarkPublishedAsync(requestId, at, cancellationToken);
+
+    public Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken) => inner.FindAsync(requestId, cancellationToken);
+
+    public Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken) =>
+        inner.MarkSentAsync(requestId, at, providerMessageId, cancellationToken);
+
+    public Task<bool> RecordDeliveryAsync(DeliveryStatus status, CancellationToken cancellationToken) => inner.RecordDeliveryAsync(status, cancellationToken);
+
+    public Task<DeliveryStatus?> FindDeliveryAsync(string requestId, CancellationToken cancellationToken) => inner.FindDeliveryAsync(requestId, cancellationToken);
+
+    public Task<int> PruneAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => inner.PruneAsync(sentBefore, cancellationToken);
 }

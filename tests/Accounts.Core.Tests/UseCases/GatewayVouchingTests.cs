@@ -157,3 +157,67 @@ public sealed class RegistrationCrashTests
         public Task<Security.PasswordVerification> VerifyAsync(string hash, string password, CancellationToken cancellationToken) => throw new OperationCanceledException("the process died");
     }
 }
+
+/// <summary>Code requests: kept in the outbox, sent once whatever the bus redelivers; another producer's messages as the original meant them.</summary>
+public sealed class CodeDeliveryTests
+{
+    [Fact]
+    public async Task RedeliveredRequestIsNotSentAgain()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var ticket = (await core.RequestCode.ExecuteAsync(new Verification.VerificationRequest("whatsapp", "+14155550123", "register"), ct)).Value;
+        core.Sender.Sent.Count.ShouldBe(1);
+        var deliver = Deliver(core);
+
+        var again = await deliver.ExecuteAsync(new Verification.CodeRequestMessage(ticket.VerificationId, "bus/0/1", null, "+14155550123"), ct);
+
+        again.Value.AlreadySent.ShouldBeTrue();
+        core.Sender.Sent.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task ForeignMessageSendsARegistrationCodeByWhatsAppOnceAndRefusesBadPhones()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var deliver = Deliver(core);
+
+        var first = await deliver.ExecuteAsync(new Verification.CodeRequestMessage(null, "Verification/0/7", "ada-id", "+14155550123"), ct);
+        var redelivered = await deliver.ExecuteAsync(new Verification.CodeRequestMessage(null, "Verification/0/7", "ada-id", "+14155550123"), ct);
+
+        first.Value.AlreadySent.ShouldBeFalse();
+        first.Value.Request.UserId.ShouldBe("ada-id");
+        redelivered.Value.AlreadySent.ShouldBeTrue();
+        var sent = core.Sender.Sent.ShouldHaveSingleItem();
+        sent.Channel.ShouldBe(Verification.DeliveryChannel.WhatsApp);
+        sent.Purpose.ShouldBe(Verification.CodePurpose.Register);
+
+        (await deliver.ExecuteAsync(new Verification.CodeRequestMessage(null, "Verification/0/8", "ada-id", "not a phone"), ct)).Error!.Field.ShouldBe("Phone");
+        (await deliver.ExecuteAsync(new Verification.CodeRequestMessage("no-such-request", "Verification/0/9", null, null), ct)).Error!.Code.ShouldBe("unknown_request");
+        core.Sender.Sent.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task FailedSendLeavesTheRequestUnsentForTheNextDelivery()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var deliver = Deliver(core);
+        core.Sender.FailWith = new Verification.DeliveryFailedException("provider down", retryable: true);
+
+        await Should.ThrowAsync<Verification.DeliveryFailedException>(() => deliver.ExecuteAsync(new Verification.CodeRequestMessage(null, "Verification/1/1", null, "+14155550123"), ct));
+        core.Sender.FailWith = null;
+        var retried = await deliver.ExecuteAsync(new Verification.CodeRequestMessage(null, "Verification/1/1", null, "+14155550123"), ct);
+
+        retried.Value.AlreadySent.ShouldBeFalse();
+        core.Sender.Sent.ShouldHaveSingleItem();
+    }
+
+    private static Verification.DeliverVerificationCode Deliver(CoreHarness core)
+    {
+        var outbox = core.Storage.CodeRequests(core.Protector);
+        var issuer = new Services.CodeIssuer(core.Storage.Codes, outbox, core.Sender, core.Protector, new Throttling.InMemoryRateLimitCounter(core.Clock), core.CodeOptions, core.Clock);
+        return new Verification.DeliverVerificationCode(outbox, issuer, core.CodeOptions, core.Clock);
+    }
+}

@@ -20,7 +20,7 @@ public sealed class QueueDoorTests
         var id = "user-" + Guid.NewGuid().ToString("N");
         string Token() => JobTestKit.GatewayToken(id, app.Clock.GetUtcNow());
 
-        (await app.RunJobAsync("Verification", new { Id = id, Phone, Token = Token() })).ShouldAnswer(true, "The verification code has been sent");
+        (await app.RunJobAsync("Verification", new { Id = id, Phone, Token = Token() })).ShouldAnswer(true, "The verification code has been requested");
         var sent = app.OutboxMessages()[^1];
         ((string?)sent["channel"]).ShouldBe("whatsapp");
         ((string?)sent["destination"]).ShouldBe(Phone);

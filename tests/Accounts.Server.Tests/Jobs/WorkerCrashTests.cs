@@ -86,7 +86,7 @@ public sealed class WorkerCrashTests : IAsyncLifetime
 
         var verification = await _queue.AddAsync("Verification", new JsonObject { ["Id"] = id, ["Phone"] = Phone, ["Token"] = Token() }, cancellationToken: ct);
         (await FinishedAsync("Verification", verification)).ReturnValue!["Status"]!.GetValue<bool>().ShouldBeTrue();
-        var code = CodeFor(slowOutbox);
+        var code = await OutboxFiles.NextCodeAsync(Phone, new HashSet<string>(), slowOutbox);
 
         var job = await _queue.AddAsync(
             "Create_User",
@@ -113,12 +113,6 @@ public sealed class WorkerCrashTests : IAsyncLifetime
         signIn.StatusCode.ShouldBe(HttpStatusCode.OK, await signIn.Content.ReadAsStringAsync(ct));
         var again = await _queue.AddAsync("Create_User", new JsonObject { ["Id"] = id, ["Username"] = "Ada", ["Phone"] = Phone, ["Password"] = Password, ["Code"] = code, ["Token"] = Token() }, cancellationToken: ct);
         (await FinishedAsync("Create_User", again)).ReturnValue!["Message"]!.GetValue<string>().ShouldBe("User exists");
-    }
-
-    private static string CodeFor(string outbox)
-    {
-        var line = File.ReadAllLines(outbox).Select(l => JsonNode.Parse(l)!).Last(m => (string?)m["destination"] == Phone);
-        return System.Text.RegularExpressions.Regex.Match((string)line["text"]!, @"\b\d{6}\b").Value;
     }
 
     private async Task<JobInfo> FinishedAsync(string queue, string id)

@@ -3,9 +3,15 @@ using Accounts.Core.Verification;
 
 namespace Accounts.Server.Jobs.Operations;
 
-/// <summary><c>Verification</c> {Id, Phone, Token}: a registration code to the phone by WhatsApp, unless the id is taken.</summary>
+/// <summary>
+/// <c>Verification</c> {Id, Phone, Token}: a registration code to the phone by WhatsApp, unless the id is taken. As in
+/// the original, the job hands the request over (the outbox, then the bus: Kafka's topic <c>Verification</c>) and the
+/// code sender notifies "The verification code has been sent".
+/// </summary>
 internal sealed class VerificationJob(UserDirectory directory, RequestVerificationCode requestCode) : IAccountJob
 {
+    public const string Requested = "The verification code has been requested";
+
     public string Queue => AccountQueues.Verification;
 
     public bool OpenBeforeSignIn => true;
@@ -20,7 +26,11 @@ internal sealed class VerificationJob(UserDirectory directory, RequestVerificati
             return JobOutcome.Refused("User exists");
         }
 
-        var result = await requestCode.ExecuteAsync(new VerificationRequest("whatsapp", phone, "register"), cancellationToken);
-        return result.IsSuccess ? JobOutcome.Done("The verification code has been sent") : JobOutcome.From(result.Error!);
+        var result = await requestCode.ExecuteAsync(
+            new VerificationRequest("whatsapp", phone, "register", Requester: new CodeRequester(request.UserId, request.JobId)),
+            cancellationToken);
+
+        // The request is in the outbox; the code sender tells <Id>_Verification when the code is out (or cannot be).
+        return result.IsSuccess ? JobOutcome.Done(Requested) with { Notify = false } : JobOutcome.From(result.Error!);
     }
 }
