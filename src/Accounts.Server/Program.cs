@@ -1,3 +1,4 @@
+using Accounts.Delivery.Twilio;
 using Accounts.Server.Health;
 using Accounts.Server.Hosting;
 using Accounts.Server.Jobs;
@@ -26,6 +27,7 @@ app.MapSessionsApi();
 app.MapPasswordResetsApi();
 app.MapTokensApi();
 app.MapJobsApi();
+app.MapTwilioStatusCallback();
 app.MapNotificationsApi();
 app.MapOpenApi();
 

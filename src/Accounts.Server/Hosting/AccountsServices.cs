@@ -8,6 +8,7 @@ using Accounts.Core.Users;
 using Accounts.Core.Verification;
 using Accounts.Delivery.Outbox;
 using Accounts.Delivery.Smtp;
+using Accounts.Delivery.Twilio;
 using Accounts.Notifications;
 using Accounts.Notifications.SocketIo;
 using Accounts.Security;
@@ -61,10 +62,14 @@ internal static class AccountsServices
         services.AddAccountsSecurity(DataDirectory);
         services.AddAccountsStorage(sp => CreateStorageProvider(sp, DataDirectory(sp)));
         services.AddSingleton(sp => new OutboxMessageSender(Path.Combine(DataDirectory(sp), "outbox.jsonl"), sp.GetRequiredService<TimeProvider>()));
+        services.AddTwilio(builder.Configuration);
         services.AddSingleton<IMessageSender>(sp =>
         {
             var smtp = sp.GetRequiredService<SmtpOptions>();
-            return new ChannelRouter(sp.GetRequiredService<OutboxMessageSender>(), smtp.Enabled ? new SmtpMessageSender(smtp) : null);
+            return new ChannelRouter(
+                sp.GetRequiredService<OutboxMessageSender>(),
+                smtp.Enabled ? new SmtpMessageSender(smtp) : null,
+                sp.GetService<TwilioMessageSender>());
         });
         services.AddAccountsState();
         services.AddAccountsTcp<Tcp.AccountsTcpDispatcher>();
