@@ -1,4 +1,5 @@
 using Accounts.Benchmarks.Micro;
+using Accounts.Benchmarks.Queues;
 using Accounts.Benchmarks.Redis;
 using Accounts.Benchmarks.SignInLoad;
 using Accounts.Benchmarks.Storage;
@@ -12,6 +13,7 @@ return args switch
     ["storage", .. var rest] => await StorageCommand.RunAsync(rest),
     ["redis", .. var rest] => await RedisRateCommand.RunAsync(rest),
     ["tcp", .. var rest] => await TcpCommand.RunAsync(rest),
+    ["queues", .. var rest] => await QueuesCommand.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -26,6 +28,9 @@ static int Usage()
           Accounts.Benchmarks redis [--requests N] [--clients C] [--pipeline 1,16] [--rounds R] [--server host:port]
                                     [--redis-benchmark PATH] [--quiet-seconds S] [--retries K] [--slack-seconds T] [--out FILE]
           Accounts.Benchmarks tcp [--seconds N] [--warmup-seconds W] [--connections C] [--pipeline P] [--server PATH]
+          Accounts.Benchmarks queues [--jobs N] [--delete-jobs N] [--warmup-jobs W] [--rounds R] [--concurrency C]
+                                     [--tests noop,delete-user] [--redis host:port] [--server PATH]
+                                     [--quiet-seconds S] [--slack-seconds T] [--out FILE]
         """);
     return 2;
 }

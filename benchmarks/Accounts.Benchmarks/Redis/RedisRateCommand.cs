@@ -70,11 +70,9 @@ internal static class RedisRateCommand
         var machine = MachineInfo.Read();
         var toolVersion = await RedisBenchmarkTool.VersionAsync(tool, cancellationToken);
         await using var redis = await RedisClient.ConnectAsync(redisOptions, cancellationToken: cancellationToken);
-        var info = ParseInfo((await redis.ExecuteAsync("INFO", new RedisValue[] { "server" }, cancellationToken)).AsString() ?? "");
+        var info = await RedisInfo.ReadAsync(redis, "server", cancellationToken);
         var serverVersion = info.GetValueOrDefault("redis_version", "unknown");
-        var serverPid = IsLocal(redisOptions.Host) && int.TryParse(info.GetValueOrDefault("process_id"), CultureInfo.InvariantCulture, out var pid) && ProcessCpu.Exists(pid)
-            ? pid
-            : (int?)null;
+        var serverPid = RedisInfo.LocalServerPid(info, redisOptions.Host);
 
         Console.WriteLine($"machine      {machine.Cores} cores, {machine.Cpu}, {machine.Runtime}, {machine.OperatingSystem}");
         Console.WriteLine($"server       redis-server {serverVersion} at {redisOptions.Endpoint}{(serverPid is { } p ? $" (pid {p}, CPU measured)" : " (CPU not measured)")}");
@@ -223,14 +221,4 @@ internal static class RedisRateCommand
 
     private static async Task<long> DatabaseSizeAsync(IRedisCommands redis, CancellationToken cancellationToken) =>
         (await redis.ExecuteAsync("DBSIZE", ReadOnlyMemory<RedisValue>.Empty, cancellationToken)).AsInt64();
-
-    private static Dictionary<string, string> ParseInfo(string info) =>
-        info.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => !line.StartsWith('#') && line.Contains(':', StringComparison.Ordinal))
-            .Select(line => line.Split(':', 2))
-            .GroupBy(parts => parts[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
-
-    private static bool IsLocal(string host) =>
-        host is "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Accounts.Benchmarks.Common;
 using Accounts.Security;
 
 namespace Accounts.Benchmarks.SignInLoad;
@@ -25,26 +25,8 @@ internal static class SignInLoadCommand
             return 2;
         }
 
-        // Ctrl+C and SIGTERM stop the run through the finally blocks, which kill the server and remove its directory;
-        // the runtime's default for SIGTERM would end this process at once and leave the server running.
-        using var stop = new CancellationTokenSource();
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        try
-        {
-            return await RunAsync(options, stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("Stopped.");
-            return 130;
-        }
+        // Ctrl+C and SIGTERM stop the run through the finally blocks, which kill the server and remove its directory.
+        return await Interruptible.RunAsync(cancellationToken => RunAsync(options, cancellationToken));
     }
 
     private static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellationToken)
@@ -86,7 +68,7 @@ internal static class SignInLoadCommand
         }
         finally
         {
-            TryDelete(workingDirectory);
+            RunDirectory.TryDelete(workingDirectory);
         }
 
         // The server is gone by now: the raw loop has the machine to itself, as the server had (with its client).
@@ -128,21 +110,5 @@ internal static class SignInLoadCommand
     {
         using var self = Process.GetCurrentProcess();
         return self.TotalProcessorTime;
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"Could not remove {directory}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Console.Error.WriteLine($"Could not remove {directory}: {e.Message}");
-        }
     }
 }

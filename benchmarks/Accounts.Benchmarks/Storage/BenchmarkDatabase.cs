@@ -25,12 +25,13 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     private readonly Func<ValueTask> _drop;
     private bool _dropped;
 
-    private BenchmarkDatabase(string engine, AccountStorage storage, string location, Func<ValueTask> drop)
+    private BenchmarkDatabase(string engine, AccountStorage storage, string location, Func<ValueTask> drop, string? connectionString = null)
     {
         Engine = engine;
         Storage = storage;
         Location = location;
         _drop = drop;
+        ConnectionString = connectionString;
     }
 
     public string Engine { get; }
@@ -39,6 +40,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
 
     /// <summary>The file, or the database and server, without a password.</summary>
     public string Location { get; }
+
+    /// <summary>The server engines' connection string to this database (with the password), for a server process to use; null for SQLite.</summary>
+    public string? ConnectionString { get; }
 
     public string Version { get; private set; } = "unknown";
 
@@ -124,7 +128,8 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
             "mariadb",
             MySqlStorage.Create(connectionString, TimeProvider.System),
             $"database {name} on {adminBuilder.Server}:{adminBuilder.Port}",
-            async () => await ExecuteMariaDbAsync(admin, $"DROP DATABASE IF EXISTS `{name}`", CancellationToken.None));
+            async () => await ExecuteMariaDbAsync(admin, $"DROP DATABASE IF EXISTS `{name}`", CancellationToken.None),
+            connectionString);
     }
 
     private static async Task<BenchmarkDatabase> CreatePostgresAsync(string admin, CancellationToken cancellationToken)
@@ -142,10 +147,11 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
             "postgres",
             PostgresStorage.Create(connectionString, TimeProvider.System),
             $"database {name} on {adminBuilder.Host}:{adminBuilder.Port}",
-            async () => await ExecutePostgresAsync(admin, _ => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None));
+            async () => await ExecutePostgresAsync(admin, _ => $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", CancellationToken.None),
+            connectionString);
     }
 
-    private static string NewName() => $"accounts_bench_{Guid.NewGuid():N}";
+    internal static string NewName() => $"accounts_bench_{Guid.NewGuid():N}";
 
     private async Task DescribeAsync(CancellationToken cancellationToken)
     {
@@ -252,7 +258,8 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task ExecuteMariaDbAsync(string admin, string sql, CancellationToken cancellationToken)
+    /// <summary>One statement on a connection of its own, through the admin connection string (CREATE or DROP DATABASE).</summary>
+    internal static async Task ExecuteMariaDbAsync(string admin, string sql, CancellationToken cancellationToken)
     {
         var builder = new MySqlConnectionStringBuilder(admin) { Pooling = false, CharacterSet = "utf8mb4" };
         await using var connection = new MySqlConnection(builder.ConnectionString);

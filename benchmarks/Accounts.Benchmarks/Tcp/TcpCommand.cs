@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Accounts.Benchmarks.Common;
 using Accounts.Benchmarks.SignInLoad;
 using Accounts.Tcp.Client;
 
@@ -34,24 +34,7 @@ internal static class TcpCommand
         }
 
         // Ctrl+C and SIGTERM end the run through the finally blocks, which stop the server and remove its directory.
-        using var stop = new CancellationTokenSource();
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        try
-        {
-            return await RunAsync(options, stop.Token);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            Console.Error.WriteLine("Stopped.");
-            return 130;
-        }
+        return await Interruptible.RunAsync(cancellationToken => RunAsync(options, cancellationToken));
     }
 
     private static async Task<int> RunAsync(TcpRunOptions options, CancellationToken cancellationToken)
@@ -148,7 +131,7 @@ internal static class TcpCommand
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            TryDelete(workingDirectory);
+            RunDirectory.TryDelete(workingDirectory);
         }
 
         var report = new TcpReport(MachineInfo.Read(), options, serverPath, phases);
@@ -167,21 +150,5 @@ internal static class TcpCommand
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"Could not remove {directory}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Console.Error.WriteLine($"Could not remove {directory}: {e.Message}");
-        }
     }
 }
