@@ -54,3 +54,26 @@ public sealed class DeliveryFailedException(string message, bool retryable, Exce
 {
     public bool Retryable { get; } = retryable;
 }
+
+/// <summary>An outbox that passes everything to another; decorators override what they add to.</summary>
+public abstract class DelegatingCodeRequestOutbox(ICodeRequestOutbox inner) : ICodeRequestOutbox
+{
+    protected ICodeRequestOutbox Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    public virtual Task AddAsync(CodeRequest request, CancellationToken cancellationToken) => Inner.AddAsync(request, cancellationToken);
+
+    public virtual Task<IReadOnlyList<CodeRequest>> UnpublishedAsync(int max, CancellationToken cancellationToken) => Inner.UnpublishedAsync(max, cancellationToken);
+
+    public virtual Task<bool> MarkPublishedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => Inner.MarkPublishedAsync(requestId, at, cancellationToken);
+
+    public virtual Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken) => Inner.FindAsync(requestId, cancellationToken);
+
+    public virtual Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken) =>
+        Inner.MarkSentAsync(requestId, at, providerMessageId, cancellationToken);
+
+    public virtual Task<bool> RecordDeliveryAsync(DeliveryStatus status, CancellationToken cancellationToken) => Inner.RecordDeliveryAsync(status, cancellationToken);
+
+    public virtual Task<DeliveryStatus?> FindDeliveryAsync(string requestId, CancellationToken cancellationToken) => Inner.FindDeliveryAsync(requestId, cancellationToken);
+
+    public virtual Task<int> PruneAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => Inner.PruneAsync(sentBefore, cancellationToken);
+}

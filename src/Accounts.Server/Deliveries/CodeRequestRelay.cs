@@ -145,29 +145,14 @@ internal sealed class CodeRequestSignal
 }
 
 /// <summary>The outbox, waking the relay after each request this process writes.</summary>
-internal sealed class SignalingOutbox(ICodeRequestOutbox inner, CodeRequestSignal signal) : ICodeRequestOutbox
+internal sealed class SignalingOutbox(ICodeRequestOutbox inner, CodeRequestSignal signal) : DelegatingCodeRequestOutbox(inner)
 {
-    public async Task AddAsync(CodeRequest request, CancellationToken cancellationToken)
+    public override async Task AddAsync(CodeRequest request, CancellationToken cancellationToken)
     {
-        await inner.AddAsync(request, cancellationToken);
+        await Inner.AddAsync(request, cancellationToken);
         if (request.PublishedAt is null)
         {
             signal.Notify();
         }
     }
-
-    public Task<IReadOnlyList<CodeRequest>> UnpublishedAsync(int max, CancellationToken cancellationToken) => inner.UnpublishedAsync(max, cancellationToken);
-
-    public Task<bool> MarkPublishedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => inner.MarkPublishedAsync(requestId, at, cancellationToken);
-
-    public Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken) => inner.FindAsync(requestId, cancellationToken);
-
-    public Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken) =>
-        inner.MarkSentAsync(requestId, at, providerMessageId, cancellationToken);
-
-    public Task<bool> RecordDeliveryAsync(DeliveryStatus status, CancellationToken cancellationToken) => inner.RecordDeliveryAsync(status, cancellationToken);
-
-    public Task<DeliveryStatus?> FindDeliveryAsync(string requestId, CancellationToken cancellationToken) => inner.FindDeliveryAsync(requestId, cancellationToken);
-
-    public Task<int> PruneAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => inner.PruneAsync(sentBefore, cancellationToken);
 }

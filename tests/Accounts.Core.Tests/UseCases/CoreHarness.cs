@@ -170,33 +170,18 @@ internal sealed class CapturingSender : IMessageSender
 }
 
 /// <summary>The outbox, delivering each request as it is added: the bus with no distance.</summary>
-internal sealed class InlineDelivery(ICodeRequestOutbox inner) : ICodeRequestOutbox
+internal sealed class InlineDelivery(ICodeRequestOutbox inner) : DelegatingCodeRequestOutbox(inner)
 {
     public DeliverVerificationCode Deliver { get; set; } = null!;
 
-    public async Task AddAsync(CodeRequest request, CancellationToken cancellationToken)
+    public override async Task AddAsync(CodeRequest request, CancellationToken cancellationToken)
     {
-        await inner.AddAsync(request, cancellationToken);
+        await Inner.AddAsync(request, cancellationToken);
         if (request.PublishedAt is null)
         {
-            await inner.MarkPublishedAsync(request.Id, request.CreatedAt, cancellationToken);
+            await Inner.MarkPublishedAsync(request.Id, request.CreatedAt, cancellationToken);
             var delivered = await Deliver.ExecuteAsync(new CodeRequestMessage(request.Id, "inline/" + request.Id, request.UserId, request.Destination), cancellationToken);
             delivered.Error.ShouldBeNull();
         }
     }
-
-    public Task<IReadOnlyList<CodeRequest>> UnpublishedAsync(int max, CancellationToken cancellationToken) => inner.UnpublishedAsync(max, cancellationToken);
-
-    public Task<bool> MarkPublishedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => inner.MarkPublishedAsync(requestId, at, cancellationToken);
-
-    public Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken) => inner.FindAsync(requestId, cancellationToken);
-
-    public Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken) =>
-        inner.MarkSentAsync(requestId, at, providerMessageId, cancellationToken);
-
-    public Task<bool> RecordDeliveryAsync(DeliveryStatus status, CancellationToken cancellationToken) => inner.RecordDeliveryAsync(status, cancellationToken);
-
-    public Task<DeliveryStatus?> FindDeliveryAsync(string requestId, CancellationToken cancellationToken) => inner.FindDeliveryAsync(requestId, cancellationToken);
-
-    public Task<int> PruneAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken) => inner.PruneAsync(sentBefore, cancellationToken);
 }
