@@ -12,6 +12,8 @@ log() { printf '==> %s\n' "$*"; }
 need_apt=()
 # libsodium provides Argon2id (loaded with DllImport); Debian ships it as libsodium23.
 ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.23' || need_apt+=(libsodium23)
+# librdkafka is Confluent.Kafka's native half (the Kafka bus and its tests); Debian ships it as librdkafka1.
+ldconfig -p 2>/dev/null | grep 'librdkafka\.so\.1' >/dev/null || need_apt+=(librdkafka1)
 if ((${#need_apt[@]})); then
   log "installing ${need_apt[*]}"
   if [ "$(id -u)" -eq 0 ]; then
@@ -35,7 +37,7 @@ cleanup() {
   rm -rf "$results"
 }
 trap cleanup EXIT
-for server in redis mariadb postgres smtp; do
+for server in redis mariadb postgres smtp kafka; do
   # shellcheck source=/dev/null
   source "scripts/test-servers/$server.sh"
   servers+=("$server")

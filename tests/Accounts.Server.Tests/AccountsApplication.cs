@@ -95,11 +95,19 @@ public sealed class AccountsApplication : WebApplicationFactory<Program>
     public async Task CodesDeliveredAsync()
     {
         var relay = Services.GetRequiredService<Accounts.Server.Deliveries.CodeRequestRelay>();
-        var bus = Services.GetRequiredService<Accounts.Server.Deliveries.InProcessCodeBus>();
+        var bus = Services.GetService<Accounts.Server.Deliveries.InProcessCodeBus>();
         var outbox = Services.GetRequiredService<Accounts.Core.Verification.ICodeRequestOutbox>();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (relay.IsBusy || bus.Pending > 0 || (await outbox.UnpublishedAsync(1, CancellationToken.None)).Count > 0)
+        while (true)
         {
+            // In this order: a request the relay takes after the first look is seen busy in the relay, or, once the
+            // relay hands it over (before it stops being busy), pending in the bus.
+            var unpublished = (await outbox.UnpublishedAsync(1, CancellationToken.None)).Count;
+            if (unpublished == 0 && !relay.IsBusy && (bus?.Pending ?? 0) == 0)
+            {
+                return;
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException("Code requests were still on their way after 20 s.");

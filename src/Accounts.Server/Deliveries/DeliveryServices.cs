@@ -1,3 +1,4 @@
+using Accounts.Bus.Kafka;
 using Accounts.Core.Security;
 using Accounts.Core.Verification;
 using Accounts.Storage;
@@ -19,9 +20,18 @@ internal static class DeliveryServices
         services.AddSingleton<DeliverVerificationCode>();
         services.AddSingleton<ICodeRequestHandler, CodeRequestHandler>();
 
-        services.AddSingleton<InProcessCodeBus>();
-        services.AddSingleton<ICodeRequestPublisher>(sp => sp.GetRequiredService<InProcessCodeBus>());
-        services.AddHostedService(sp => sp.GetRequiredService<InProcessCodeBus>());
+        if (!string.IsNullOrWhiteSpace(configuration["Accounts:Kafka:BootstrapServers"]))
+        {
+            // The topic Verification: the publisher for the relay, the consumer (group verification-group) that hands
+            // each message to the handler above, and the topics created at start.
+            services.AddKafkaBus(configuration);
+        }
+        else
+        {
+            services.AddSingleton<InProcessCodeBus>();
+            services.AddSingleton<ICodeRequestPublisher>(sp => sp.GetRequiredService<InProcessCodeBus>());
+            services.AddHostedService(sp => sp.GetRequiredService<InProcessCodeBus>());
+        }
 
         services.AddSingleton<CodeRequestRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<CodeRequestRelay>());
