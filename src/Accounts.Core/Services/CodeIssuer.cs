@@ -57,6 +57,22 @@ public sealed class CodeIssuer(
             return limited;
         }
 
+        return await RequestAsync(purpose, channel, destination, lifetime, payload, requester, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the code request to the outbox without counting the sending limits: for a caller that counted them itself
+    /// with <see cref="CheckLimitsAsync"/> before costly work (the TCP registration hashes a password first).
+    /// </summary>
+    public async Task<VerificationTicket> RequestAsync(
+        CodePurpose purpose,
+        DeliveryChannel channel,
+        string destination,
+        TimeSpan lifetime,
+        string? payload,
+        CodeRequester? requester,
+        CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var request = new CodeRequest
         {

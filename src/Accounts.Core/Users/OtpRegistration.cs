@@ -59,10 +59,16 @@ public sealed class StartRegistration(
             return AccountErrors.UsernameTaken;
         }
 
+        // The sending limits first: a request they refuse must not cost a password hash.
+        if (await codes.CheckLimitsAsync(DeliveryChannel.Email, address.Value, clientAddress, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
+
         var pending = new PendingPayload(name.Value, await hasher.HashAsync(password!, cancellationToken));
         var payload = protector.Protect(JsonSerializer.Serialize(pending, PendingPayload.Json));
-        var ticket = await codes.IssueAsync(CodePurpose.Register, DeliveryChannel.Email, address.Value, clientAddress, options.Expiry, payload, cancellationToken);
-        return ticket.IsSuccess ? new PendingRegistration(ticket.Value.VerificationId, ticket.Value.ExpiresAt) : ticket.Error!;
+        var ticket = await codes.RequestAsync(CodePurpose.Register, DeliveryChannel.Email, address.Value, options.Expiry, payload, null, cancellationToken);
+        return new PendingRegistration(ticket.VerificationId, ticket.ExpiresAt);
     }
 }
 

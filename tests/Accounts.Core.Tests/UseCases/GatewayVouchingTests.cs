@@ -221,3 +221,43 @@ public sealed class CodeDeliveryTests
         return new Verification.DeliverVerificationCode(outbox, issuer, core.CodeOptions, core.Clock);
     }
 }
+
+/// <summary>The TCP registration counts the sending limits before it spends a password hash.</summary>
+public sealed class OtpRegistrationLimitTests
+{
+    [Fact]
+    public async Task RegistrationRefusedByTheSendingLimitCostsNoHash()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var counting = new CountingHasher(core.Hasher);
+        core.UseHasher(counting);
+        for (var i = 0; i < core.CodeOptions.PerDestinationLimit; i++)
+        {
+            (await core.StartRegistration.ExecuteAsync("ada", "ada@example.com", CoreHarness.Password, null, ct)).IsSuccess.ShouldBeTrue();
+        }
+
+        var hashes = counting.Hashes;
+        var refused = await core.StartRegistration.ExecuteAsync("ada", "ada@example.com", CoreHarness.Password, null, ct);
+
+        refused.Error!.Code.ShouldBe("too_many_codes");
+        counting.Hashes.ShouldBe(hashes);
+        core.Sender.Sent.Count.ShouldBe(core.CodeOptions.PerDestinationLimit);
+    }
+
+    private sealed class CountingHasher(Security.IPasswordHasher inner) : Security.IPasswordHasher
+    {
+        private int _hashes;
+
+        public int Hashes => Volatile.Read(ref _hashes);
+
+        public Task<string> HashAsync(string password, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _hashes);
+            return inner.HashAsync(password, cancellationToken);
+        }
+
+        public Task<Security.PasswordVerification> VerifyAsync(string hash, string password, CancellationToken cancellationToken) =>
+            inner.VerifyAsync(hash, password, cancellationToken);
+    }
+}
