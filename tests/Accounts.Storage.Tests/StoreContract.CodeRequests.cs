@@ -107,3 +107,35 @@ public abstract partial class StoreContract
         public string ComputeIndex(string purpose, string value) => throw new NotSupportedException();
     }
 }
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task AbandonedRequestsAreTakenAgainOnceAndFailedOnesNever()
+    {
+        var outbox = Storage.CodeRequests(new MarkingProtectorForReclaim());
+        await outbox.AddAsync(NewRequest("abandoned", T0) with { PublishedAt = T0 }, Ct);
+        await outbox.AddAsync(NewRequest("recent", T0) with { PublishedAt = T0.AddMinutes(9) }, Ct);
+        await outbox.AddAsync(NewRequest("sent", T0) with { PublishedAt = T0 }, Ct);
+        await outbox.AddAsync(NewRequest("failed", T0) with { PublishedAt = T0 }, Ct);
+        await outbox.AddAsync(NewRequest("unpublished", T0), Ct);
+        await outbox.MarkSentAsync("sent", T0.AddMinutes(1), null, Ct);
+        await outbox.MarkFailedAsync("failed", T0.AddMinutes(1), Ct);
+        var now = T0.AddMinutes(15);
+
+        var takes = await RaceAsync(4, _ => outbox.ReclaimAbandonedAsync(now.AddMinutes(-10), now, 10, Ct));
+
+        takes.SelectMany(taken => taken).Select(r => r.Id).ShouldBe(["abandoned"]);
+        (await outbox.FindAsync("abandoned", Ct))!.PublishedAt.ShouldBe(now);
+        (await outbox.ReclaimAbandonedAsync(now.AddMinutes(-10), now, 10, Ct)).ShouldBeEmpty();
+    }
+
+    private sealed class MarkingProtectorForReclaim : Accounts.Core.Security.IFieldProtector
+    {
+        public string Protect(string plaintext) => "enc:" + plaintext;
+
+        public string Unprotect(string protectedValue) => protectedValue["enc:".Length..];
+
+        public string ComputeIndex(string purpose, string value) => throw new NotSupportedException();
+    }
+}

@@ -17,6 +17,15 @@ public interface ICodeRequestOutbox
 
     Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes again requests published before <paramref name="publishedBefore"/> and neither sent nor failed — those a
+    /// process took and died with — marking each published at <paramref name="now"/>; returns those this call took.
+    /// </summary>
+    Task<IReadOnlyList<CodeRequest>> ReclaimAbandonedAsync(DateTimeOffset publishedBefore, DateTimeOffset now, int max, CancellationToken cancellationToken);
+
+    /// <summary>Records that the request can never be sent (it is not taken again).</summary>
+    Task MarkFailedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Records that the request's code went out (and the provider's id for it); false when it was recorded already.</summary>
     Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken);
 
@@ -26,7 +35,7 @@ public interface ICodeRequestOutbox
     /// <summary>The last delivery report recorded for the request, if any.</summary>
     Task<DeliveryStatus?> FindDeliveryAsync(string requestId, CancellationToken cancellationToken);
 
-    /// <summary>Forgets requests sent before <paramref name="sentBefore"/>; returns how many.</summary>
+    /// <summary>Forgets requests sent (or failed for good) before <paramref name="sentBefore"/>; returns how many.</summary>
     Task<int> PruneAsync(DateTimeOffset sentBefore, CancellationToken cancellationToken);
 }
 
@@ -67,6 +76,11 @@ public abstract class DelegatingCodeRequestOutbox(ICodeRequestOutbox inner) : IC
     public virtual Task<bool> MarkPublishedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => Inner.MarkPublishedAsync(requestId, at, cancellationToken);
 
     public virtual Task<CodeRequest?> FindAsync(string requestId, CancellationToken cancellationToken) => Inner.FindAsync(requestId, cancellationToken);
+
+    public virtual Task<IReadOnlyList<CodeRequest>> ReclaimAbandonedAsync(DateTimeOffset publishedBefore, DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        Inner.ReclaimAbandonedAsync(publishedBefore, now, max, cancellationToken);
+
+    public virtual Task MarkFailedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) => Inner.MarkFailedAsync(requestId, at, cancellationToken);
 
     public virtual Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken) =>
         Inner.MarkSentAsync(requestId, at, providerMessageId, cancellationToken);

@@ -32,6 +32,11 @@ internal sealed partial class CodeRequestHandler(
         {
             Log.Refused(logger, message.RequestId ?? message.DeliveryKey, ex.Message);
             var request = await requests.FindAsync(message.RequestId ?? message.DeliveryKey, cancellationToken);
+            if (request is not null)
+            {
+                await requests.MarkFailedAsync(request.Id, time.GetUtcNow(), cancellationToken);
+            }
+
             await TellAsync(request?.UserId ?? message.UserId, request?.JobId, false, CommunicationError, cancellationToken);
             return CodeRequestHandling.Poison("the provider refused the message: " + ex.Message);
         }
@@ -44,6 +49,11 @@ internal sealed partial class CodeRequestHandler(
                 // Another producer's request over the sending limits: answered, not retried.
                 await TellAsync(message.UserId, null, false, error.Message, cancellationToken);
                 return CodeRequestHandling.Done;
+            }
+
+            if (message.RequestId is { } requestId && error.Kind != ErrorKind.NotFound)
+            {
+                await requests.MarkFailedAsync(requestId, time.GetUtcNow(), cancellationToken);
             }
 
             return CodeRequestHandling.Poison(error.Message);

@@ -18,6 +18,9 @@ internal sealed partial class CodeRequestRelay(
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan KeepSent = TimeSpan.FromDays(7);
+
+    /// <summary>How long a request taken into a process's queue may stay unsent before another process takes it again.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
     private const int Batch = 100;
 
     private int _busy;
@@ -57,6 +60,18 @@ internal sealed partial class CodeRequestRelay(
 
     private async Task PublishPendingAsync(CancellationToken cancellationToken)
     {
+        if (publisher is InProcessCodeBus)
+        {
+            // A process that died with requests in its queue left them marked published and unsent: after a while, any
+            // process takes them again. (Kafka keeps what it was given; there, the broker redelivers instead.)
+            var now = time.GetUtcNow();
+            foreach (var request in await outbox.ReclaimAbandonedAsync(now - AbandonedAfter, now, Batch, cancellationToken))
+            {
+                Log.Reclaimed(logger, request.Id);
+                await publisher.PublishAsync(request, cancellationToken);
+            }
+        }
+
         while (true)
         {
             var pending = await outbox.UnpublishedAsync(Batch, cancellationToken);
@@ -110,6 +125,9 @@ internal sealed partial class CodeRequestRelay(
 
         [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Forgot {Count} code requests sent more than a week ago")]
         public static partial void Pruned(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 1035, Level = LogLevel.Warning, Message = "Code request {RequestId} was taken by a process that did not send it; taking it again")]
+        public static partial void Reclaimed(ILogger logger, string requestId);
     }
 }
 

@@ -6,9 +6,9 @@ namespace Accounts.Server.Deliveries;
 /// <summary>
 /// The bus without Kafka: requests published by the relay wait in this process's queue and are handed, one at a time
 /// and in order, to the <see cref="ICodeRequestHandler"/> — with Kafka's semantics: a handler failure is retried
-/// (with a growing pause) before anything later, a poison request is set aside with its reason (logged). A request
-/// lost with the process is still unsent in the outbox: the relay of the next start publishes it again only if it was
-/// never published, so a crash between publishing and sending needs <c>Accounts:Kafka</c> for redelivery.
+/// (with a growing pause) before anything later, a poison request is set aside with its reason (logged, and marked
+/// failed in the outbox). A request lost with the process is still unsent in the outbox: after
+/// <see cref="CodeRequestRelay.AbandonedAfter"/> a relay takes it again.
 /// </summary>
 internal sealed partial class InProcessCodeBus(IServiceProvider services, TimeProvider time, ILogger<InProcessCodeBus> logger)
     : BackgroundService, ICodeRequestPublisher

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS code_requests (
     delivery_status VARCHAR(32) NULL,
     delivery_error VARCHAR(32) NULL,
     delivery_at BIGINT NULL,
+    failed_at BIGINT NULL,
     CONSTRAINT pk_code_requests PRIMARY KEY (id),
     INDEX ix_code_requests_unpublished (published_at, created_at),
     INDEX ix_code_requests_provider_message_id (provider_message_id)

@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS code_requests (
     delivery_status VARCHAR(32) NULL,
     delivery_error VARCHAR(32) NULL,
     delivery_at BIGINT NULL,
+    failed_at BIGINT NULL,
     CONSTRAINT pk_code_requests PRIMARY KEY (id)
 );
 

@@ -16,6 +16,7 @@ CREATE TABLE code_requests (
     delivery_status TEXT NULL,
     delivery_error TEXT NULL,
     delivery_at INTEGER NULL,
+    failed_at INTEGER NULL,
     CONSTRAINT pk_code_requests PRIMARY KEY (id)
 );
 

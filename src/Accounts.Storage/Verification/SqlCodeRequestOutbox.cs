@@ -70,6 +70,39 @@ internal sealed class SqlCodeRequestOutbox(StorageProvider provider, IFieldProte
         return row is null ? null : ToRequest(row);
     }
 
+    public async Task<IReadOnlyList<CodeRequest>> ReclaimAbandonedAsync(DateTimeOffset publishedBefore, DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenConnectionAsync(cancellationToken);
+        var candidates = await connection.QueryAsync<RequestRow>(Sql.Command(
+            $"SELECT {Columns} FROM code_requests WHERE sent_at IS NULL AND failed_at IS NULL AND published_at < @publishedBefore ORDER BY created_at, id LIMIT @max",
+            new { publishedBefore = Sql.ToUnixMs(publishedBefore), max },
+            cancellationToken));
+        var taken = new List<CodeRequest>();
+        foreach (var row in candidates)
+        {
+            // Conditional on the mark it had: of two processes reclaiming one request, one takes it.
+            var affected = await connection.ExecuteAsync(Sql.Command(
+                "UPDATE code_requests SET published_at = @now WHERE id = @Id AND published_at = @PublishedAt AND sent_at IS NULL AND failed_at IS NULL",
+                new { now = Sql.ToUnixMs(now), row.Id, row.PublishedAt },
+                cancellationToken));
+            if (affected == 1)
+            {
+                taken.Add(ToRequest(row) with { PublishedAt = now });
+            }
+        }
+
+        return taken;
+    }
+
+    public async Task MarkFailedAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(Sql.Command(
+            "UPDATE code_requests SET failed_at = @at WHERE id = @requestId AND sent_at IS NULL AND failed_at IS NULL",
+            new { requestId, at = Sql.ToUnixMs(at) },
+            cancellationToken));
+    }
+
     public async Task<bool> MarkSentAsync(string requestId, DateTimeOffset at, string? providerMessageId, CancellationToken cancellationToken)
     {
         // Conditional: of two deliveries racing for one request, one records the send and the other learns it lost.
@@ -114,7 +147,7 @@ internal sealed class SqlCodeRequestOutbox(StorageProvider provider, IFieldProte
     {
         await using var connection = await provider.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(Sql.Command(
-            "DELETE FROM code_requests WHERE sent_at IS NOT NULL AND sent_at < @sentBefore",
+            "DELETE FROM code_requests WHERE (sent_at IS NOT NULL AND sent_at < @sentBefore) OR (failed_at IS NOT NULL AND failed_at < @sentBefore)",
             new { sentBefore = Sql.ToUnixMs(sentBefore) },
             cancellationToken));
     }
