@@ -10,7 +10,8 @@ namespace Accounts.Testing;
 /// A script in tests/node run by Node.js, talking back in JSON lines (<c>{"type": ...}</c>) on stdout and reading
 /// commands as JSON lines on stdin: how the tests drive the real npm clients (bull, socket.io, socket.io-client,
 /// @microsoft/signalr). The first use installs them with <c>npm ci</c> (pinned by tests/node/package-lock.json).
-/// Tests skip when <see cref="NodePath"/> is null.
+/// Tests skip when <see cref="NodePath"/> is null. Any other program speaking the same lines can be run too
+/// (<see cref="StartProgramAsync"/>).
 /// </summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
@@ -69,16 +70,37 @@ public sealed class NodeProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(JsonSerializer.Serialize(config));
-        var node = new NodeProcess(System.Diagnostics.Process.Start(start)!);
+        return await StartProgramAsync(start, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs any program that speaks the same JSON lines (a test project's own child process, say) and waits for its
+    /// "ready" line.
+    /// </summary>
+    public static async Task<(NodeProcess Process, JsonObject Ready)> StartProgramAsync(ProcessStartInfo start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var child = new NodeProcess(System.Diagnostics.Process.Start(start)!);
         try
         {
-            return (node, await node.WaitForAsync("ready", cancellationToken: cancellationToken));
+            return (child, await child.WaitForAsync("ready", cancellationToken: cancellationToken));
         }
         catch
         {
-            await node.DisposeAsync();
+            await child.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, with no chance to release anything (a crashed worker).</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(CancellationToken.None);
     }
 
     /// <summary>Sends one command line (JSON) to the script's stdin.</summary>

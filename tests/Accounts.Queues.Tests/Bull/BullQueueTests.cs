@@ -152,7 +152,7 @@ public sealed class BullQueueTests : IAsyncLifetime
     public async Task AnotherWorkerTakesOverTheJobOfAWorkerProcessKilledMidJob()
     {
         var id = await _queue.AddAsync(QueueName, new JsonObject { ["Id"] = "k1" }, cancellationToken: Ct);
-        var child = await HarnessProcess.StartChildWorkerAsync(TestRedis.Endpoint(), _prefix, QueueName, "1000", "300");
+        var child = await ChildWorker.StartAsync(TestRedis.Endpoint(), _prefix, QueueName, "1000", "300");
         _cleanup.Add(child);
         await child.WaitForAsync("running", line => (string?)line["id"] == id);
 

@@ -2,11 +2,12 @@ using System.Text.Json.Nodes;
 using Accounts.Queues.Bull;
 using Accounts.Queues.Tests.Support;
 using Accounts.Redis;
+using Accounts.Testing;
 
 namespace Accounts.Queues.Tests.Interop;
 
 /// <summary>
-/// Node's bull@4 (node/harness.js) and this project on the same queues in a real Redis: Node adds jobs the way the
+/// Node's bull@4 (tests/node/bull-harness.js) and this project on the same queues in a real Redis: Node adds jobs the way the
 /// original gateway did and a C# worker runs them, a C# producer feeds a Node worker, and each side takes over the
 /// jobs of the other's dead workers.
 /// </summary>
@@ -228,13 +229,14 @@ public sealed class NodeBullInteropTests : IAsyncLifetime
         (job.ProcessedAt!.Value - handler.RunTimes(id)[0]).ShouldBeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(495));
     }
 
-    private async Task<(HarnessProcess Node, JsonObject Ready)> StartNodeAsync(object settings)
+    private async Task<(NodeProcess Node, JsonObject Ready)> StartNodeAsync(object settings)
     {
+        Assert.SkipWhen(NodeProcess.NodePath is null, "Node.js is not installed (node on the PATH); the interop tests need it and bull@4 from npm.");
         var config = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(settings))!.AsObject();
         config["redis"] = TestRedis.Endpoint();
         config["prefix"] = _prefix;
         config["queue"] = QueueName;
-        var (node, ready) = await HarnessProcess.StartNodeAsync(config);
+        var (node, ready) = await NodeProcess.StartAsync("bull-harness.js", config, Ct);
         _cleanup.Add(node);
         return (node, ready);
     }

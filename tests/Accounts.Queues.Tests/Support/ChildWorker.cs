@@ -5,12 +5,32 @@ namespace Accounts.Queues.Tests.Support;
 
 /// <summary>
 /// This test program run as a separate process that is nothing but a Bull worker: it takes one job, says so on
-/// stdout (JSON lines, as <see cref="HarnessProcess"/> reads them) and never finishes it, renewing its lock until
+/// stdout (JSON lines, as <see cref="Accounts.Testing.NodeProcess"/> reads them) and never finishes it, renewing its lock until
 /// the test kills the process (SIGKILL, no goodbye).
 /// </summary>
 internal static class ChildWorker
 {
     public const string Verb = "--queue-child-worker";
+
+    /// <summary>Starts this test program as a child worker with these arguments (see <see cref="RunAsync"/>) and waits until it is ready.</summary>
+    public static async Task<Accounts.Testing.NodeProcess> StartAsync(params string[] arguments)
+    {
+        // Run the way this process runs: through its app host, or through the dotnet muxer.
+        var host = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(host);
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ChildWorker).Assembly.Location);
+        }
+
+        start.ArgumentList.Add(Verb);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return (await Accounts.Testing.NodeProcess.StartProgramAsync(start, TestContext.Current.CancellationToken)).Process;
+    }
 
     /// <summary>
     /// Arguments: Redis endpoint, key prefix, queue name, lock duration and stalled-check interval in milliseconds

@@ -1,7 +1,7 @@
 'use strict';
 // Drives Node's bull@4 against the Redis the C# tests use, so they can check that Accounts.Queues and bull work the
-// same queues together. Run by the C# tests (NodeHarness.cs) as:
-//   node harness.js '<json config>'
+// same queues together. Run by the C# tests (Accounts.Testing's NodeProcess) as:
+//   node bull-harness.js '<json config>'
 // config: { mode, redis: "host:port", prefix, queue, settings?, jobs?, concurrency?, hang? }
 // It talks back with one JSON object per stdout line, {type: ...}; it reads nothing but the end of stdin, which
 // tells a worker to close its queue and exit.
