@@ -38,7 +38,7 @@ public sealed class KafkaDeliveryTests
         twilio.Received.Select(r => r.Fields["To"]).ShouldBe(["whatsapp:" + Phone, "whatsapp:+14155550124"], ignoreOrder: true);
 
         // Read back with kcat: the original's value, and Accounts' headers.
-        var messages = await ReadTopicAsync(servers, topic);
+        var messages = await ReadTopicAsync(servers, topic, atLeast: 2);
         messages.Count.ShouldBe(2);
         var fromHttp = messages.Single(m => Header(m, "accounts-request-id") == requestId);
         JsonDocument.Parse(fromHttp.GetProperty("payload").GetString()!).RootElement.GetProperty("Phone").GetString().ShouldBe(Phone);
@@ -142,10 +142,24 @@ public sealed class KafkaDeliveryTests
         return null;
     }
 
-    private static async Task<List<JsonElement>> ReadTopicAsync(string servers, string topic)
+    /// <summary>
+    /// The topic's messages, read with kcat from the beginning, once at least <paramref name="atLeast"/> are there: a
+    /// topic just made by a producer may not be visible yet to a new reader.
+    /// </summary>
+    private static async Task<List<JsonElement>> ReadTopicAsync(string servers, string topic, int atLeast = 1)
     {
-        var (_, output) = await KcatAsync(null, "-C", "-b", servers, "-t", topic, "-J", "-e", "-q", "-o", "beginning");
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var (_, output) = await KcatAsync(null, "-C", "-b", servers, "-t", topic, "-J", "-e", "-q", "-o", "beginning");
+            var messages = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+            if (messages.Count >= atLeast || DateTime.UtcNow > deadline)
+            {
+                return messages;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
     }
 
     private static async Task ProduceAsync(string servers, string topic, string value, params (string Name, string Value)[] headers)
