@@ -25,13 +25,12 @@ internal sealed class BearerTokenHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (Request.BearerToken() is not { } token)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var status = await verifyToken.ExecuteAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var status = await verifyToken.ExecuteAsync(token, Context.RequestAborted);
         if (status.Principal is not { } principal)
         {
             return AuthenticateResult.Fail("The token is invalid, expired or revoked.");
@@ -41,23 +40,6 @@ internal sealed class BearerTokenHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        var code = result.Failure is null ? "unauthorized" : AccountErrors.InvalidToken.Code;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Authentication failed.",
-                Type = Problems.TypeOf(code),
-                Detail = result.Failure?.Message ?? "A bearer access token is required.",
-                Extensions = { ["code"] = code },
-            },
-        });
-    }
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        await Context.ChallengeAsync(problems, (await HandleAuthenticateOnceSafeAsync()).Failure, "A bearer access token is required.");
 }

@@ -1,3 +1,5 @@
+using Accounts.Server.Http;
+
 namespace Accounts.Server.Notifications;
 
 /// <summary>
@@ -9,10 +11,9 @@ internal static class HubCredential
 {
     public static string? Read(HttpRequest request)
     {
-        string? header = request.Headers.Authorization;
-        if (header is not null)
+        if (request.Headers.Authorization.Count > 0)
         {
-            return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header["Bearer ".Length..].Trim() is { Length: > 0 } value ? value : null;
+            return request.BearerToken() is { Length: > 0 } value ? value : null;
         }
 
         string? query = request.Query["access_token"];

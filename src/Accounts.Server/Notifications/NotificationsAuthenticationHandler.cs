@@ -55,26 +55,11 @@ internal sealed class NotificationsAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(HubListener.ForUser(subject), properties, SchemeName));
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        var code = result.Failure is null ? "unauthorized" : AccountErrors.InvalidToken.Code;
-        // A client that accepts no JSON (an EventSource asks for text/event-stream) gets the status and header alone.
-        await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Authentication failed.",
-                Type = Problems.TypeOf(code),
-                Detail = result.Failure?.Message ?? "An access token or a job ticket is required (Authorization: Bearer, or access_token in the query).",
-                Extensions = { ["code"] = code },
-            },
-        });
-    }
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        await Context.ChallengeAsync(
+            problems,
+            (await HandleAuthenticateOnceSafeAsync()).Failure,
+            "An access token or a job ticket is required (Authorization: Bearer, or access_token in the query).");
 
     private async Task<AuthenticateResult> AuthenticateTicketAsync(string ticket)
     {
