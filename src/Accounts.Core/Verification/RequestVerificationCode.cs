@@ -12,7 +12,7 @@ public sealed record VerificationRequest(string? Channel, string? Destination, s
 /// registering (purpose <c>register</c>) or before a profile takes a new contact (<c>change-contact</c>).
 /// Password reset codes are sent only by <see cref="Recovery.RequestPasswordReset"/>.
 /// </summary>
-public sealed class RequestVerificationCode(CodeIssuer issuer, CodeOptions options)
+public sealed class RequestVerificationCode(CodeIssuer issuer, IUserStore users, CodeOptions options)
 {
     public async Task<Result<VerificationTicket>> ExecuteAsync(VerificationRequest request, CancellationToken cancellationToken)
     {
@@ -32,6 +32,12 @@ public sealed class RequestVerificationCode(CodeIssuer issuer, CodeOptions optio
         if (!destination.IsSuccess)
         {
             return destination.Error! with { Field = "destination" };
+        }
+
+        // A registration code asked for a chosen account id (the original Verification job) is useless once the id is taken.
+        if (request.Requester is { } requester && purpose == CodePurpose.Register && await users.FindByIdAsync(requester.UserId, cancellationToken) is not null)
+        {
+            return AccountErrors.IdTaken;
         }
 
         return await issuer.IssueAsync(purpose, channel, destination.Value, request.ClientAddress, options.Lifetime, null, request.Requester, cancellationToken);

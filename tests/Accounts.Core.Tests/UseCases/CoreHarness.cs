@@ -117,7 +117,7 @@ internal sealed class CoreHarness : IAsyncDisposable
         var verifier = new CodeVerifier(_storage.Codes, Protector, CodeOptions, Clock);
         var gate = new PasswordGate(Hasher, _storage.Lockouts, users, _storage.Audit, LockoutOptions, Clock);
         var sessions = new SessionIssuer(_storage.Sessions, Tokens, Protector, TokenOptions, Clock);
-        RequestCode = new RequestVerificationCode(issuer, CodeOptions);
+        RequestCode = new RequestVerificationCode(issuer, users, CodeOptions);
         Register = new RegisterUser(users, Hasher, Protector, verifier, directory, _storage.Audit, new ProfileOptions(), Clock);
         SignIn = new SignIn(directory, gate, sessions, _storage.Audit, Clock);
         Refresh = new RefreshSession(_storage.Sessions, Cache, Protector, sessions, _storage.Audit, Clock);

@@ -261,3 +261,25 @@ public sealed class OtpRegistrationLimitTests
             inner.VerifyAsync(hash, password, cancellationToken);
     }
 }
+
+/// <summary>A registration code asked for a chosen id (the original Verification job) is refused once the id is taken.</summary>
+public sealed class RequestForAChosenIdTests
+{
+    [Fact]
+    public async Task CodeForATakenIdIsRefusedAndNothingIsSent()
+    {
+        await using var core = await CoreHarness.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var ada = await core.RegisterAsync();
+        var before = core.Sender.Sent.Count;
+
+        var taken = await core.RequestCode.ExecuteAsync(
+            new Verification.VerificationRequest("whatsapp", "+14155550123", "register", Requester: new Services.CodeRequester(ada.Id, "1")), ct);
+        var free = await core.RequestCode.ExecuteAsync(
+            new Verification.VerificationRequest("whatsapp", "+14155550123", "register", Requester: new Services.CodeRequester("someone-new", "2")), ct);
+
+        taken.Error!.Code.ShouldBe("id_taken");
+        free.IsSuccess.ShouldBeTrue();
+        core.Sender.Sent.Count.ShouldBe(before + 1);
+    }
+}

@@ -8,7 +8,7 @@ namespace Accounts.Server.Jobs.Operations;
 /// the original, the job hands the request over (the outbox, then the bus: Kafka's topic <c>Verification</c>) and the
 /// code sender notifies "The verification code has been sent".
 /// </summary>
-internal sealed class VerificationJob(UserDirectory directory, RequestVerificationCode requestCode) : IAccountJob
+internal sealed class VerificationJob(RequestVerificationCode requestCode) : IAccountJob
 {
     public const string Requested = "The verification code has been requested";
 
@@ -21,16 +21,13 @@ internal sealed class VerificationJob(UserDirectory directory, RequestVerificati
     public async Task<JobOutcome> RunAsync(JobRequest request, CancellationToken cancellationToken)
     {
         var phone = request.Data.Required("Phone");
-        if (await directory.FindByIdAsync(request.UserId, cancellationToken) is not null)
-        {
-            return JobOutcome.Refused("User exists");
-        }
-
         var result = await requestCode.ExecuteAsync(
             new VerificationRequest("whatsapp", phone, "register", Requester: new CodeRequester(request.UserId, request.JobId)),
             cancellationToken);
 
         // The request is in the outbox; the code sender tells <Id>_Verification when the code is out (or cannot be).
-        return result.IsSuccess ? JobOutcome.Done(Requested) with { Notify = false } : JobOutcome.From(result.Error!);
+        return result.IsSuccess
+            ? JobOutcome.Done(Requested) with { Notify = false }
+            : JobOutcome.From(result.Error!, error => error.Code == "id_taken" ? "User exists" : null);
     }
 }
