@@ -44,6 +44,7 @@ internal static class JobsApi
         IJobQueue queues,
         JobTokens jobTokens,
         IJobTickets tickets,
+        IEnumerable<IAccountJob> operations,
         QueuesOptions options,
         CancellationToken cancellationToken)
     {
@@ -100,11 +101,11 @@ internal static class JobsApi
         if (subject is not null)
         {
             // The worker checks it again when the job runs: a session ended meanwhile stops the job.
-            data["Token"] = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+            data["Token"] = context.Request.BearerToken();
         }
         else if (data["Token"] is null)
         {
-            if (queue is AccountQueues.ReadUser or AccountQueues.UpdateUser or AccountQueues.DeleteUser)
+            if (!operations.Single(operation => operation.Queue == queue).OpenBeforeSignIn)
             {
                 return Problems.From(new Error("sign_in_required", $"{queue} acts on an account: send its access token (Authorization: Bearer).", ErrorKind.Unauthorized), context);
             }
