@@ -20,13 +20,11 @@ internal static class DeliveryServices
         services.AddSingleton<DeliverVerificationCode>();
         services.AddSingleton<ICodeRequestHandler, CodeRequestHandler>();
 
-        if (!string.IsNullOrWhiteSpace(configuration["Accounts:Kafka:BootstrapServers"]))
-        {
-            // The topic Verification: the publisher for the relay, the consumer (group verification-group) that hands
-            // each message to the handler above, and the topics created at start.
-            services.AddKafkaBus(configuration);
-        }
-        else
+        // Kafka's topic Verification when Accounts:Kafka:BootstrapServers is set (the publisher for the relay, the
+        // consumer of group verification-group that hands each message to the handler above, the topics created at
+        // start); AddKafkaBus registers nothing otherwise, and this process's queue is the bus.
+        services.AddKafkaBus(configuration);
+        if (!services.Any(service => service.ServiceType == typeof(ICodeRequestPublisher)))
         {
             services.AddSingleton<InProcessCodeBus>();
             services.AddSingleton<ICodeRequestPublisher>(sp => sp.GetRequiredService<InProcessCodeBus>());
