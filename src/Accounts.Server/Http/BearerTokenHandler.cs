@@ -41,5 +41,5 @@ internal sealed class BearerTokenHandler(
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        await Context.ChallengeAsync(problems, (await HandleAuthenticateOnceSafeAsync()).Failure, "A bearer access token is required.");
+        await Context.WriteChallengeAsync(problems, (await HandleAuthenticateOnceSafeAsync()).Failure, "A bearer access token is required.");
 }

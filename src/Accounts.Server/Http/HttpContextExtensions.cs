@@ -19,7 +19,7 @@ internal static class HttpContextExtensions
     /// The 401 of an authentication handler: <c>WWW-Authenticate: Bearer</c> (with <c>error="invalid_token"</c> when a
     /// credential was refused) and a ProblemDetails for clients that accept one.
     /// </summary>
-    public static Task ChallengeAsync(this HttpContext context, IProblemDetailsService problems, Exception? failure, string missingDetail)
+    public static Task WriteChallengeAsync(this HttpContext context, IProblemDetailsService problems, Exception? failure, string missingDetail)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";

@@ -56,7 +56,7 @@ internal sealed class NotificationsAuthenticationHandler(
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        await Context.ChallengeAsync(
+        await Context.WriteChallengeAsync(
             problems,
             (await HandleAuthenticateOnceSafeAsync()).Failure,
             "An access token or a job ticket is required (Authorization: Bearer, or access_token in the query).");
