@@ -24,6 +24,32 @@ internal static class RedisInfo
             ? pid
             : null;
 
+    /// <summary>
+    /// The endpoint of a throwaway Redis (no password, database 0: other tools of the run reach it by host and port
+    /// only); null after telling why it is not one (<paramref name="why"/> names the tool that needs it so).
+    /// </summary>
+    public static RedisOptions? ParseThrowaway(string endpoint, string why)
+    {
+        RedisOptions options;
+        try
+        {
+            options = RedisOptions.Parse(endpoint);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return null;
+        }
+
+        if (options.Password is not null || options.User is not null || options.Database != 0)
+        {
+            Console.Error.WriteLine($"Use a throwaway Redis without a password, on database 0: {why}.");
+            return null;
+        }
+
+        return options;
+    }
+
     public static bool IsLocal(string host) =>
         host is "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 }

@@ -68,20 +68,8 @@ internal sealed class QueuesRun(QueueRunOptions options, CancellationToken cance
             return 2;
         }
 
-        RedisOptions redisOptions;
-        try
+        if (RedisInfo.ParseThrowaway(endpoint, "the Node worker is given host and port only") is not { } redisOptions)
         {
-            redisOptions = RedisOptions.Parse(endpoint);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-
-        if (redisOptions.Password is not null || redisOptions.User is not null || redisOptions.Database != 0)
-        {
-            Console.Error.WriteLine("Use a throwaway Redis without a password, on database 0: the Node worker is given host and port only.");
             return 2;
         }
 

@@ -44,20 +44,8 @@ internal static class RedisRateCommand
             return 2;
         }
 
-        RedisOptions redisOptions;
-        try
+        if (RedisInfo.ParseThrowaway(server, "redis-benchmark must reach the same keys the same way") is not { } redisOptions)
         {
-            redisOptions = RedisOptions.Parse(server);
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-
-        if (redisOptions.Password is not null || redisOptions.User is not null || redisOptions.Database != 0)
-        {
-            Console.Error.WriteLine("Use a throwaway server without a password, on database 0: redis-benchmark must reach the same keys the same way.");
             return 2;
         }
 
