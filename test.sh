@@ -41,7 +41,7 @@ for server in redis mariadb postgres smtp kafka; do
   # shellcheck source=/dev/null
   source "scripts/test-servers/$server.sh"
   servers+=("$server")
-  "start_$server"
+  "start_$server" || { log "could not start the $server test server"; exit 1; }
 done
 
 log "building"

@@ -38,13 +38,16 @@ start_kafka() {
   # ignores -b; it says where in a notice: "Mock cluster enabled: ... replaced with 127.0.0.1:<port>". kcat in
   # consumer mode without -e runs until killed, so the cluster lives as long as this process. (-L or -P with an
   # empty stdin would exit at once and take the cluster with them.)
+  # The log exists before kcat starts: the loop below reads it at once, and under `set -eo pipefail` a read of a file
+  # the background job has not created yet would end the calling script.
+  : >"$_accounts_kafka_dir/kcat.log"
   kcat -b 127.0.0.1:9 -X test.mock.num.brokers=1 -C -t accounts-test-keepalive -o end \
     </dev/null >"$_accounts_kafka_dir/kcat.out" 2>"$_accounts_kafka_dir/kcat.log" &
   _accounts_kafka_pid=$!
 
   local _i servers=""
   for _i in {1..100}; do
-    servers=$(sed -n 's/.*Mock cluster enabled.* replaced with \([0-9.]*:[0-9]*\).*/\1/p' "$_accounts_kafka_dir/kcat.log" 2>/dev/null | head -n 1)
+    servers=$(sed -n 's/.*Mock cluster enabled.* replaced with \([0-9.]*:[0-9]*\).*/\1/p' "$_accounts_kafka_dir/kcat.log" 2>/dev/null | head -n 1 || true)
     if [[ -n $servers ]] && kcat -L -b "$servers" -m 2 >/dev/null 2>&1; then
       export ACCOUNTS_TEST_KAFKA="$servers"
       _accounts_kafka_log "kafka mock cluster (librdkafka $(kcat -V 2>&1 | sed -n 's/.*librdkafka \([0-9.]*\).*/\1/p' | head -n 1), via kcat) on $ACCOUNTS_TEST_KAFKA (pid $_accounts_kafka_pid)"
